@@ -1,0 +1,60 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '#core';
+import { openSql } from '#lake';
+import { formatResult } from '../format.js';
+import { packageRoot } from '../paths.js';
+import { ingest } from './ingest.js';
+
+const MARKER = '.palisade-demo';
+
+/** The demo's top-talkers query: who sends the most, to how many peers, over which protocols. */
+export const TOP_TALKERS = `SELECT ip_src_addr, count(*) AS events, count(DISTINCT ip_dst_addr) AS peers,
+  string_agg(DISTINCT protocol, ',' ORDER BY protocol) AS protocols
+FROM bro GROUP BY ip_src_addr ORDER BY events DESC, ip_src_addr LIMIT 10`;
+
+/**
+ * Ingest the bundled Bro samples into a fresh demo lake and query it. The lake is replaced
+ * on each run, but only if it is empty or was made by an earlier demo.
+ */
+export async function demo(options: { lake: string }): Promise<void> {
+  const root = packageRoot();
+  const samples = join(root, 'config', 'samples', 'bro');
+  const files = readdirSync(samples)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => join(samples, f));
+  if (existsSync(options.lake) && readdirSync(options.lake).length > 0) {
+    if (!existsSync(join(options.lake, MARKER))) {
+      throw new UsageError(
+        `${options.lake} is not empty and was not made by the demo; choose another --lake`,
+      );
+    }
+    await rm(options.lake, { recursive: true, force: true });
+  }
+  await mkdir(options.lake, { recursive: true });
+  await writeFile(join(options.lake, MARKER), 'made by palisade demo; replaced on every run\n');
+  process.stdout.write(`Palisade demo: ingesting ${files.length} Bro sample files into ${options.lake}\n\n`);
+  const summary = await ingest({
+    sensor: 'bro',
+    lake: options.lake,
+    configDir: join(root, 'config'),
+    batchSize: 100_000,
+    files,
+    showErrors: 5,
+  });
+  process.stdout.write(
+    `\nSummary: ${summary.events} events in table bro, ${summary.errors} errors in table errors\n`,
+  );
+  const session = await openSql(options.lake);
+  try {
+    process.stdout.write(`\nTop talkers (palisade sql --lake ${options.lake} "…"):\n`);
+    process.stdout.write(formatResult(await session.query(TOP_TALKERS), 'table'));
+  } finally {
+    session.close();
+  }
+  process.stdout.write(
+    `\nTry: node dist/cli/main.js sql --lake ${options.lake} "SELECT protocol, count(*) FROM bro GROUP BY 1"\n`,
+  );
+}

@@ -1,0 +1,99 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { PalisadeError } from '#core';
+import { FORMATS, type Format } from './format.js';
+import { defaultConfigDir, version } from './paths.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The `palisade` command tree. Commands load their modules on use, so `--help` stays fast. */
+export function buildProgram(): Command {
+  const program = new Command('palisade')
+    .description(
+      'Palisade: a security data lakehouse. Parse, enrich and score security telemetry into an open Delta lake.',
+    )
+    .version(version(), '-V, --version')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) });
+
+  program
+    .command('demo')
+    .description('ingest the bundled Bro samples into a demo lake, then query it')
+    .option('--lake <dir>', 'demo lake directory (replaced on each run)', 'data/lake')
+    .action(async (opts: { lake: string }) => (await import('./commands/demo.js')).demo(opts));
+
+  program
+    .command('ingest')
+    .description(
+      "parse sensor log files and append them to the sensor's Delta table; bad records go to `errors`",
+    )
+    .requiredOption('--sensor <name>', 'sensor name; its parser config is <config-dir>/parsers/<name>.json')
+    .requiredOption('--lake <dir>', 'lake directory (created if missing)')
+    .option('--config-dir <dir>', 'folder of Metron-style configs', defaultConfigDir())
+    .option('--batch-size <n>', 'events per Delta commit', positiveInt, 100_000)
+    .argument('<files...>', 'log files, one record per line')
+    .action(
+      async (
+        files: string[],
+        opts: { sensor: string; lake: string; configDir: string; batchSize: number },
+      ) => {
+        await (await import('./commands/ingest.js')).ingest({ ...opts, files });
+      },
+    );
+
+  program
+    .command('sql')
+    .description('run one read-only SQL query (DuckDB) over the lake; each table is a view named after it')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('--as-of <table=version>', 'read a table as of a version (repeatable)', collect, [])
+    .argument('<query>', 'the SQL query, e.g. "SELECT count(*) FROM bro"')
+    .action(async (query: string, opts: { lake: string; format: Format; asOf: string[] }) => {
+      await (await import('./commands/sql.js')).sql({ ...opts, query });
+    });
+
+  for (const command of program.commands) {
+    command
+      .exitOverride()
+      .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) });
+  }
+  return program;
+}
+
+/**
+ * Run the CLI; returns the exit code. 0 ok, 1 failure, 2 bad usage or bad input. Expected
+ * errors print one line; a stack trace only with PALISADE_DEBUG=1.
+ */
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof PalisadeError) {
+      process.stderr.write(`palisade: ${e.message}\n`);
+      if (process.env.PALISADE_DEBUG) process.stderr.write(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`palisade: internal error: ${message.split('\n')[0]}\n`);
+    if (process.env.PALISADE_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
+    else process.stderr.write('palisade: run again with PALISADE_DEBUG=1 for details\n');
+    return 1;
+  }
+}

@@ -1,0 +1,32 @@
+/** @module core — the shared contract: events, configs, errors, logging, telemetry. */
+
+/** Config loading with every problem reported by file and JSON path. */
+export { jsonPath, loadJsonConfig, problemsOf, validateConfig } from './config/load.js';
+/** Metron-shaped config schemas. */
+export {
+  fieldTransformationSchema,
+  fieldValidationSchema,
+  type GlobalConfig,
+  globalConfigSchema,
+  type SensorParserConfig,
+  sensorParserConfigSchema,
+} from './config/sensor.js';
+/** Typed errors and per-event results. */
+export {
+  ConfigError,
+  type ConfigProblem,
+  type ErrorStage,
+  type EventError,
+  fail,
+  InfraError,
+  ok,
+  PalisadeError,
+  type Result,
+  UsageError,
+} from './errors.js';
+/** The event type and standard field names. */
+export { DOUBLE_FIELDS, type Event, Fields, type FieldValue } from './event.js';
+/** The process logger (pino, stderr, secrets redacted). */
+export { createLogger, type Logger } from './log.js';
+/** The metrics registry (prom-client). */
+export { createTelemetry, type Telemetry } from './telemetry.js';

@@ -1,0 +1,102 @@
+/**
+ * Delta table schemas (the `schemaString` of a metaData action) and their DuckDB spelling.
+ * Only the types Palisade writes are modelled; a table written by someone else with other
+ * types still opens, it just cannot be appended to by us.
+ */
+
+export type DeltaPrimitive = 'string' | 'long' | 'double' | 'boolean' | 'binary' | 'date' | 'timestamp';
+
+export interface DeltaArray {
+  type: 'array';
+  elementType: DeltaType;
+  containsNull: boolean;
+}
+
+export interface DeltaMap {
+  type: 'map';
+  keyType: DeltaType;
+  valueType: DeltaType;
+  valueContainsNull: boolean;
+}
+
+export interface DeltaStruct {
+  type: 'struct';
+  fields: DeltaField[];
+}
+
+export type DeltaType = DeltaPrimitive | DeltaArray | DeltaMap | DeltaStruct;
+
+export interface DeltaField {
+  name: string;
+  type: DeltaType;
+  nullable: boolean;
+  metadata: Record<string, unknown>;
+}
+
+/** A nullable field with no metadata. */
+export const field = (name: string, type: DeltaType): DeltaField => ({
+  name,
+  type,
+  nullable: true,
+  metadata: {},
+});
+
+/** An empty struct. */
+export const emptyStruct = (): DeltaStruct => ({ type: 'struct', fields: [] });
+
+/** The `_extra` column: values that did not fit the table's schema, as field name → JSON text. */
+export const EXTRA_COLUMN = '_extra';
+export const extraType: DeltaMap = {
+  type: 'map',
+  keyType: 'string',
+  valueType: 'string',
+  valueContainsNull: true,
+};
+
+/** Deep copy, so a batch can grow a schema without touching the snapshot's. */
+export function cloneStruct(s: DeltaStruct): DeltaStruct {
+  return structuredClone(s);
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** DuckDB type text for a Delta type, e.g. `STRUCT("geo" STRUCT("country" VARCHAR))`. */
+export function duckdbType(t: DeltaType): string {
+  if (typeof t === 'string') {
+    switch (t) {
+      case 'string':
+        return 'VARCHAR';
+      case 'long':
+        return 'BIGINT';
+      case 'double':
+        return 'DOUBLE';
+      case 'boolean':
+        return 'BOOLEAN';
+      case 'binary':
+        return 'BLOB';
+      case 'date':
+        return 'DATE';
+      case 'timestamp':
+        return 'TIMESTAMP WITH TIME ZONE';
+    }
+  }
+  switch (t.type) {
+    case 'array':
+      return `${duckdbType(t.elementType)}[]`;
+    case 'map':
+      return `MAP(${duckdbType(t.keyType)}, ${duckdbType(t.valueType)})`;
+    case 'struct':
+      return `STRUCT(${t.fields.map((f) => `${quote(f.name)} ${duckdbType(f.type)}`).join(', ')})`;
+  }
+}
+
+/** Quote an identifier for DuckDB SQL. */
+export const sqlIdent = quote;
+
+/** Parse a `schemaString`. */
+export function parseSchemaString(text: string): DeltaStruct {
+  const value = JSON.parse(text) as DeltaStruct;
+  if (value?.type !== 'struct' || !Array.isArray(value.fields))
+    throw new Error('schemaString is not a struct');
+  return value;
+}

@@ -1,0 +1,33 @@
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { InfraError } from '#core';
+
+/** An in-memory DuckDB with its own connection; the lake uses one for writing and one per SQL session. */
+export interface DuckDb {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/** Open an in-memory DuckDB. `threads` defaults to DuckDB's own choice (all cores). */
+export async function openDuckDb(options: { threads?: number } = {}): Promise<DuckDb> {
+  try {
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    };
+    if (options.threads) config.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    return {
+      connection,
+      close() {
+        connection.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (e) {
+    throw new InfraError('duckdb.open', `cannot start DuckDB: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Quote a string literal for DuckDB SQL. */
+export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;

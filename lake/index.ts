@@ -1,0 +1,41 @@
+/** @module lake — Delta Lake tables of Parquet files, and read-only SQL over them with DuckDB. */
+
+import { type DuckDb, openDuckDb } from './duckdb.js';
+import { type AppendOptions, type AppendResult, appendEvents } from './table.js';
+
+/** The Delta log: snapshots and commits. */
+export {
+  type Action,
+  type AddFile,
+  CommitConflict,
+  listVersions,
+  readSnapshot,
+  type Snapshot,
+} from './delta/log.js';
+/** Delta schema types. */
+export type { DeltaField, DeltaStruct, DeltaType } from './delta/schema.js';
+/** SQL sessions over a lake directory. */
+export { listTables, openSql, type SqlOptions, type SqlResult, type SqlSession } from './sql.js';
+/** Table appends and their results. */
+export { type AppendOptions, type AppendResult, checkTableName, dayOf, PARTITION_COLUMN } from './table.js';
+
+/** A lake directory opened for writing; holds the DuckDB used to write Parquet. */
+export interface LakeWriter {
+  readonly dir: string;
+  append(
+    table: string,
+    events: Parameters<typeof appendEvents>[3],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  close(): void;
+}
+
+/** Open a lake directory for appends (created on first write). */
+export async function openLakeWriter(dir: string): Promise<LakeWriter> {
+  const db: DuckDb = await openDuckDb();
+  return {
+    dir,
+    append: (table, events, options) => appendEvents(db, dir, table, events, options),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,2 @@
+/** @module models — model registry, ONNX scoring sessions and the model-serving API. Not built yet. */
+export {};

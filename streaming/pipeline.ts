@@ -1,0 +1,83 @@
+import type { EventError } from '#core';
+import type { AppendResult, LakeWriter } from '#lake';
+import { describeError, errorRecord } from './error-record.js';
+import type { ParseFn } from './parsers/parser.js';
+import { completeEvent } from './parsers/runner.js';
+import { ERRORS_TABLE, LakeSink } from './sinks/lake.js';
+import { type RawRecord, readLines } from './sources/file.js';
+
+/**
+ * The embedded pipeline, top to bottom: source → parse → (enrich → score → triage, to come)
+ * → sinks. Every record ends in the sensor's table or in `errors`; nothing is dropped.
+ */
+
+export interface PipelineOptions {
+  sensor: string;
+  parse: ParseFn;
+  lake: LakeWriter;
+  /** Events buffered before a commit. */
+  batchSize?: number;
+  /** Called for each record that went to `errors`, with a one-line description. */
+  onError?: (description: string) => void;
+  /** Called now and then with running totals. */
+  onProgress?: (totals: PipelineTotals) => void;
+}
+
+/** Running totals of a pipeline run. */
+export interface PipelineTotals {
+  records: number;
+  events: number;
+  errors: number;
+  blank: number;
+}
+
+export interface PipelineSummary extends PipelineTotals {
+  commits: AppendResult[];
+}
+
+const PROGRESS_EVERY = 10_000;
+
+/** Run files through the pipeline into the lake. */
+export async function runFiles(files: readonly string[], options: PipelineOptions): Promise<PipelineSummary> {
+  const sink = new LakeSink(options.lake, options.batchSize ?? 100_000);
+  const totals: PipelineTotals = { records: 0, events: 0, errors: 0, blank: 0 };
+  const fail = async (error: EventError, record: RawRecord) => {
+    totals.errors++;
+    const origin = { sensor: options.sensor, file: record.file, line: record.line };
+    options.onError?.(describeError(error, origin));
+    await sink.write(ERRORS_TABLE, errorRecord(error, record.bytes, origin));
+  };
+  for (const file of files) {
+    for await (const record of readLines(file)) {
+      totals.records++;
+      if (totals.records % PROGRESS_EVERY === 0) options.onProgress?.(totals);
+      // A blank line carries no data; it is counted, not stored.
+      if (isBlank(record.bytes)) {
+        totals.blank++;
+        continue;
+      }
+      const parsed = options.parse(record.bytes.toString('utf8'));
+      if (!parsed.ok) {
+        await fail(parsed.error, record);
+        continue;
+      }
+      for (const event of parsed.value) {
+        const problem = completeEvent(event, options.sensor, record.bytes);
+        if (problem) {
+          await fail(problem, record);
+          continue;
+        }
+        totals.events++;
+        await sink.write(options.sensor, event);
+      }
+    }
+  }
+  await sink.flush();
+  options.onProgress?.(totals);
+  return { ...totals, commits: sink.commits };
+}
+
+function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09) return false;
+  return true;
+}

@@ -1,0 +1,41 @@
+import type { Event } from '#core';
+import type { AppendResult, LakeWriter } from '#lake';
+
+/** The errors table's name. */
+export const ERRORS_TABLE = 'errors';
+
+/**
+ * Buffers events per table and appends them to the lake in batches: one Delta commit per
+ * table per flush. Events are durable once {@link flush} resolves.
+ */
+export class LakeSink {
+  private readonly buffers = new Map<string, Event[]>();
+  private buffered = 0;
+  readonly commits: AppendResult[] = [];
+
+  constructor(
+    private readonly lake: LakeWriter,
+    private readonly batchSize: number,
+  ) {}
+
+  /** Queue one event for `table`; flushes when the batch is full. */
+  async write(table: string, event: Event): Promise<void> {
+    let buffer = this.buffers.get(table);
+    if (!buffer) {
+      buffer = [];
+      this.buffers.set(table, buffer);
+    }
+    buffer.push(event);
+    if (++this.buffered >= this.batchSize) await this.flush();
+  }
+
+  /** Append everything buffered. */
+  async flush(): Promise<void> {
+    for (const [table, events] of this.buffers) {
+      if (events.length === 0) continue;
+      this.commits.push(await this.lake.append(table, events));
+      this.buffers.set(table, []);
+    }
+    this.buffered = 0;
+  }
+}

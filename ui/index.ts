@@ -1,0 +1,2 @@
+/** @module ui — the analyst console served by `palisade serve`. Not built yet. */
+export {};
