@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // The JSON report is what .ci/run reads for its closing `N passed, N failed` line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.cache/test-report.json' },
   },
 });

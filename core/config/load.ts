@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 
@@ -40,19 +41,34 @@ export function loadJsonConfig<S extends z.ZodType>(schema: S, file: string): z.
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError([{ file, path: '', message: `not valid JSON: ${describeJsonError(text, cause)}` }]);
+  } catch {
+    throw new ConfigError([{ file, path: '', message: `not valid JSON: ${describeJsonError(text)}` }]);
   }
   return validateConfig(schema, value, file);
 }
 
-function describeJsonError(text: string, cause: unknown): string {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const at = /position (\d+)/.exec(message);
-  if (!at?.[1]) return message;
-  const offset = Number(at[1]);
-  const before = text.slice(0, offset);
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  ValueExpected: 'a value is expected',
+  PropertyNameExpected: 'a property name in double quotes is expected',
+  ColonExpected: "':' is expected",
+  CommaExpected: "',' is expected",
+  CloseBraceExpected: "'}' is expected",
+  CloseBracketExpected: "']' is expected",
+  EndOfFileExpected: 'text after the end of the JSON value',
+  UnexpectedEndOfString: 'unterminated string',
+  InvalidCommentToken: 'comments are not allowed',
+};
+
+/** Where JSON.parse gave up, as `reason at line L, column C` (jsonc-parser finds the offset). */
+function describeJsonError(text: string): string {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const first = errors[0];
+  if (!first) return 'unexpected end of input';
+  const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+  const column = first.offset - before.lastIndexOf('\n');
+  const code = printParseErrorCode(first.error);
+  return `${JSON_ERRORS[code] ?? code} at line ${line}, column ${column}`;
 }
