@@ -12,7 +12,7 @@ const MARKER = '.palisade-demo';
 /** The demo's top-talkers query: who sends the most, to how many peers, over which protocols. */
 export const TOP_TALKERS = `SELECT ip_src_addr, count(*) AS events, count(DISTINCT ip_dst_addr) AS peers,
   string_agg(DISTINCT protocol, ',' ORDER BY protocol) AS protocols
-FROM bro GROUP BY ip_src_addr ORDER BY events DESC, ip_src_addr LIMIT 10`;
+FROM bro WHERE ip_src_addr IS NOT NULL GROUP BY ip_src_addr ORDER BY events DESC, ip_src_addr LIMIT 10`;
 
 /**
  * Ingest the bundled Bro samples into a fresh demo lake and query it. The lake is replaced

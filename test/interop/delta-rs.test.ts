@@ -1,22 +1,16 @@
 // Our Delta tables read by another Delta implementation: delta-rs (python `deltalake`) must
 // see the same rows, the nested struct columns, the schema evolution and the exact bytes of
 // failed records.
-import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openLakeWriter } from '#lake';
 import { palisade, ROOT } from '../helpers/cli.js';
+import { python } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const run = promisify(execFile);
-
-async function python(script: string, ...args: string[]): Promise<unknown> {
-  const py = inject('venvPython');
-  if (!py) throw new Error(inject('venvError') ?? 'Python venv unavailable');
-  const { stdout } = await run(py, ['-c', script, ...args], { timeout: 120_000 });
-  return JSON.parse(stdout);
-}
+const pythonJson = async (script: string, ...args: string[]): Promise<unknown> =>
+  JSON.parse(await python(script, ...args));
 
 const samples = ['metron-example.log', 'zeek-sample.log', 'broken-lines.log'].map((f) =>
   join(ROOT, 'config', 'samples', 'bro', f),
@@ -34,7 +28,7 @@ describe('delta-rs reads Palisade tables', () => {
   });
 
   it('counts the same rows as palisade sql', async () => {
-    const n = await python(
+    const n = await pythonJson(
       'import sys, json, deltalake\nprint(json.dumps(deltalake.DeltaTable(sys.argv[1]).to_pyarrow_table().num_rows))',
       join(lake, 'bro'),
     );
@@ -43,7 +37,7 @@ describe('delta-rs reads Palisade tables', () => {
   });
 
   it('sees dotted fields as nested structs and the dt partitions', async () => {
-    const out = (await python(
+    const out = (await pythonJson(
       [
         'import sys, json, deltalake, pyarrow.compute as pc',
         'dt = deltalake.DeltaTable(sys.argv[1])',
@@ -79,7 +73,7 @@ describe('delta-rs reads Palisade tables', () => {
   });
 
   it('keeps the original bytes of failed records', async () => {
-    const out = (await python(
+    const out = (await pythonJson(
       [
         'import sys, json, deltalake',
         't = deltalake.DeltaTable(sys.argv[1]).to_pyarrow_table().sort_by("source_line")',
@@ -87,7 +81,6 @@ describe('delta-rs reads Palisade tables', () => {
       ].join('\n'),
       join(lake, 'errors'),
     )) as string[];
-    const { readFileSync } = await import('node:fs');
     const lines = readFileSync(samples[2] as string, 'utf8')
       .trim()
       .split('\n');
@@ -103,7 +96,7 @@ describe('delta-rs reads Palisade tables', () => {
     } finally {
       w.close();
     }
-    const out = (await python(
+    const out = (await pythonJson(
       [
         'import sys, json, deltalake, pyarrow.compute as pc',
         'dt = deltalake.DeltaTable(sys.argv[1])',

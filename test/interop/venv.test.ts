@@ -1,26 +1,12 @@
 // The Python venv prepared by test/setup/global.ts: the pinned packages import, at the pinned
 // versions, and work together (pyarrow → deltalake → duckdb) on a tiny table.
 
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requirementsFile } from '../../scripts/venv.mjs';
-
-const run = promisify(execFile);
-
-function venvPython(): string {
-  const python = inject('venvPython');
-  if (!python) throw new Error(inject('venvError') ?? 'Python venv unavailable: no reason was provided');
-  return python;
-}
-
-async function python(script: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(venvPython(), ['-c', script, ...args], { timeout: 60_000 });
-  return stdout;
-}
+import { python } from '../helpers/python.js';
 
 /** `name==version` lines of requirements-dev.txt, by lower-case name. */
 function pins(): Record<string, string> {
