@@ -1,4 +1,4 @@
-import type { EventError } from '#core';
+import type { EventError, Logger, Telemetry } from '#core';
 import type { AppendResult, LakeWriter } from '#lake';
 import { describeError, errorRecord } from './error-record.js';
 import type { ParseFn } from './parsers/parser.js';
@@ -21,6 +21,10 @@ export interface PipelineOptions {
   onError?: (description: string) => void;
   /** Called now and then with running totals. */
   onProgress?: (totals: PipelineTotals) => void;
+  /** Counters for events and errors, commit timings. */
+  telemetry?: Telemetry;
+  /** Debug log of commits. */
+  log?: Logger;
 }
 
 /** Running totals of a pipeline run. */
@@ -39,7 +43,7 @@ const PROGRESS_EVERY = 10_000;
 
 /** Run files through the pipeline into the lake. */
 export async function runFiles(files: readonly string[], options: PipelineOptions): Promise<PipelineSummary> {
-  const sink = new LakeSink(options.lake, options.batchSize ?? 100_000);
+  const sink = new LakeSink(options.lake, options.batchSize ?? 100_000, options.telemetry, options.log);
   const totals: PipelineTotals = { records: 0, events: 0, errors: 0, blank: 0 };
   const fail = async (error: EventError, record: RawRecord) => {
     totals.errors++;
@@ -74,6 +78,9 @@ export async function runFiles(files: readonly string[], options: PipelineOption
   }
   await sink.flush();
   options.onProgress?.(totals);
+  // Counted once per run rather than per event: prom-client label lookups are not free.
+  options.telemetry?.events.inc({ stage: 'parse', sensor: options.sensor }, totals.events);
+  options.telemetry?.errors.inc({ stage: 'parse', sensor: options.sensor }, totals.errors);
   return { ...totals, commits: sink.commits };
 }
 

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { UsageError } from '#core';
+import { createLogger, createTelemetry, UsageError } from '#core';
 import { openLakeWriter } from '#lake';
 import { buildParser, loadSensorConfig, type PipelineSummary, runFiles } from '#streaming';
 import { progressLine } from '../progress.js';
@@ -44,6 +44,8 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       parse,
       lake,
       batchSize: options.batchSize,
+      telemetry: createTelemetry(),
+      log: createLogger('ingest'),
       onError: (line) => {
         if (shown++ < limit) {
           progress.done();

@@ -1,4 +1,4 @@
-import type { Event } from '#core';
+import type { Event, Logger, Telemetry } from '#core';
 import type { AppendResult, LakeWriter } from '#lake';
 
 /** The errors table's name. */
@@ -16,6 +16,8 @@ export class LakeSink {
   constructor(
     private readonly lake: LakeWriter,
     private readonly batchSize: number,
+    private readonly telemetry?: Telemetry,
+    private readonly log?: Logger,
   ) {}
 
   /** Queue one event for `table`; flushes when the batch is full. */
@@ -33,7 +35,14 @@ export class LakeSink {
   async flush(): Promise<void> {
     for (const [table, events] of this.buffers) {
       if (events.length === 0) continue;
-      this.commits.push(await this.lake.append(table, events));
+      const stop = this.telemetry?.commitSeconds.startTimer({ table });
+      const result = await this.lake.append(table, events);
+      stop?.();
+      this.log?.debug(
+        { table, version: result.version, rows: result.rows, files: result.files },
+        'committed',
+      );
+      this.commits.push(result);
       this.buffers.set(table, []);
     }
     this.buffered = 0;

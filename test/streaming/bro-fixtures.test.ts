@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createTelemetry } from '#core';
 import { openLakeWriter, openSql } from '#lake';
 import { buildParser, runFiles } from '#streaming';
 import { ROOT } from '../helpers/cli.js';
@@ -25,10 +26,15 @@ describe("every Bro line of Metron's fixtures lands in bro or in errors", () => 
     );
     const writer = await openLakeWriter(lake);
     const parse = buildParser({ parser: 'bro', parserConfig: {}, fieldTransformations: [] }, 'bro', 'test');
-    const summary = await runFiles(files, { sensor: 'bro', parse, lake: writer, batchSize: 500 });
+    const telemetry = createTelemetry();
+    const summary = await runFiles(files, { sensor: 'bro', parse, lake: writer, batchSize: 500, telemetry });
     writer.close();
     expect(summary.events + summary.errors).toBe(lines.length);
     expect(summary.errors).toBe(3);
+    const metrics = await telemetry.registry.metrics();
+    expect(metrics).toContain(`palisade_events_total{stage="parse",sensor="bro"} ${summary.events}`);
+    expect(metrics).toContain('palisade_errors_total{stage="parse",sensor="bro"} 3');
+    expect(metrics).toMatch(/palisade_lake_commit_seconds_count\{table="bro"\} [3-9]/);
 
     const sql = await openSql(lake);
     try {
