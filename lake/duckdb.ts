@@ -1,9 +1,12 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { InfraError } from '#core';
 
-/** An in-memory DuckDB with its own connection; the lake uses one for writing and one per SQL session. */
+/** An in-memory DuckDB; the lake uses one for writing and one per SQL session. */
 export interface DuckDb {
+  /** The shared connection (SQL sessions). */
   connection: DuckDBConnection;
+  /** A new connection, for work that runs beside other work on the same database. */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -19,6 +22,7 @@ export async function openDuckDb(options: { threads?: number } = {}): Promise<Du
     const connection = await instance.connect();
     return {
       connection,
+      connect: () => instance.connect(),
       close() {
         connection.closeSync();
         instance.closeSync();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Event, InfraError, UsageError } from '#core';
+import { ColumnBatch } from './delta/batch.js';
 import {
   type Action,
   type AddFile,
@@ -11,7 +12,7 @@ import {
   writeCommit,
 } from './delta/log.js';
 import { type DeltaStruct, emptyStruct, field } from './delta/schema.js';
-import { BatchShaper, statsJson } from './delta/shape.js';
+import { statsJson } from './delta/stats.js';
 import type { DuckDb } from './duckdb.js';
 import { writeParquet } from './parquet.js';
 
@@ -46,9 +47,27 @@ export function checkTableName(name: string): string {
   return name;
 }
 
+const DAY_MS = 86_400_000;
+
 /** UTC day of an epoch-ms timestamp, as the `dt` partition value. */
 export function dayOf(timestamp: number): string {
   return new Date(timestamp).toISOString().slice(0, 10);
+}
+
+/**
+ * {@link dayOf} for a stream of timestamps: events of a batch mostly share a day, so the
+ * string is made once per day rather than once per event.
+ */
+function dayCache(): (timestamp: number) => string {
+  let start = Number.NaN;
+  let day = '';
+  return (ts) => {
+    if (!(ts >= start && ts < start + DAY_MS)) {
+      start = Math.floor(ts / DAY_MS) * DAY_MS;
+      day = dayOf(start);
+    }
+    return day;
+  };
 }
 
 /**
@@ -98,7 +117,8 @@ async function prepare(
         fields: structuredClone(snapshot.schema.fields.filter((f) => f.name !== PARTITION_COLUMN)),
       }
     : emptyStruct();
-  const shaper = new BatchShaper(base, [PARTITION_COLUMN]);
+  const batch = new ColumnBatch(base, [PARTITION_COLUMN]);
+  const day = dayCache();
   for (const event of events) {
     const ts = event.timestamp;
     if (typeof ts !== 'number' || !Number.isFinite(ts)) {
@@ -107,23 +127,23 @@ async function prepare(
         'every event needs a numeric timestamp before it reaches the lake',
       );
     }
-    shaper.add(event, dayOf(ts));
+    batch.add(event, day(ts));
   }
-  const dataSchema = shaper.finish();
+  const dataSchema = batch.finish();
   const written: string[] = [];
   const adds: AddFile[] = [];
   try {
-    for (const part of shaper.partitions.values()) {
+    for (const part of batch.partitions.values()) {
       const path = `${PARTITION_COLUMN}=${part.partition}/part-00000-${randomUUID()}.c000.zstd.parquet`;
       written.push(path);
-      const size = await writeParquet(db, part.rows, dataSchema, join(tableDir, path));
+      const size = await writeParquet(db, dataSchema, batch.leaves, part, join(tableDir, path));
       adds.push({
         path,
         partitionValues: { [PARTITION_COLUMN]: part.partition },
         size,
         modificationTime: Date.now(),
         dataChange: true,
-        stats: statsJson(dataSchema, part),
+        stats: statsJson(batch.leaves, part),
       });
     }
   } catch (e) {
@@ -157,7 +177,7 @@ async function prepare(
         createdTime: Date.now(),
       },
     });
-  } else if (shaper.schemaChanged) {
+  } else if (batch.schemaChanged) {
     actions.push({ metaData: { ...snapshot.metadata, schemaString: JSON.stringify(fullSchema) } });
   }
   for (const add of adds) actions.push({ add });

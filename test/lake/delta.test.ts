@@ -101,6 +101,18 @@ describe('Delta tables', () => {
     expect(rows).toEqual([{ ta: 'DOUBLE', tb: 'DOUBLE', sa: 2.5 }]);
   });
 
+  it('types a list column by its first non-empty list, and reads an all-null struct as null', async () => {
+    await writer.append('t3', [
+      { timestamp: T0, tags: [], guid: 'a' },
+      { timestamp: T0, tags: [3, 4], guid: 'b', 'geo.country': 'NL', 'geo.city': 'Delft' },
+    ]);
+    const rows = await query(lake, 'SELECT guid, tags, typeof(tags) AS t, geo FROM t3 ORDER BY guid');
+    expect(rows).toEqual([
+      { guid: 'a', tags: [], t: 'BIGINT[]', geo: null },
+      { guid: 'b', tags: [3, 4], t: 'BIGINT[]', geo: { country: 'NL', city: 'Delft' } },
+    ]);
+  });
+
   it('lets exactly one of two racing writers take each version', async () => {
     const other = await openLakeWriter(lake);
     try {
