@@ -23,13 +23,30 @@ function bucket(key: string, capacity: number): number {
   return (h ^ (h >>> 16)) & (capacity - 1);
 }
 
-/**
- * Keys in the order a `HashMap` filled with them (in the given insertion order) iterates.
- * Resizes keep relative order inside a bucket, so the final order is (bucket, insertion).
- */
-export function javaHashMapOrder(keys: readonly string[]): string[] {
+function computeOrder(keys: readonly string[]): string[] {
   const capacity = javaHashMapCapacity(keys.length);
   const buckets = keys.map((key, index) => ({ key, index, b: bucket(key, capacity) }));
   buckets.sort((x, y) => x.b - y.b || x.index - y.index);
   return buckets.map((e) => e.key);
+}
+
+// Records of one log type repeat the same keys in the same order, so orders are remembered
+// by key list. Bounded: cleared when full rather than growing with hostile input.
+const ORDERS = new Map<string, readonly string[]>();
+const ORDERS_MAX = 4096;
+
+/**
+ * Keys in the order a `HashMap` filled with them (in the given insertion order) iterates.
+ * Resizes keep relative order inside a bucket, so the final order is (bucket, insertion).
+ * The result is shared: do not modify it.
+ */
+export function javaHashMapOrder(keys: readonly string[]): readonly string[] {
+  const signature = keys.join('\u0000');
+  let order = ORDERS.get(signature);
+  if (order === undefined) {
+    order = computeOrder(keys);
+    if (ORDERS.size >= ORDERS_MAX) ORDERS.clear();
+    ORDERS.set(signature, order);
+  }
+  return order;
 }

@@ -14,27 +14,49 @@ const TOKENS = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
 /** Parse JSON text; `lexemes` is filled only for numbers whose text JavaScript would print differently. */
 export function parseJsonKeepingNumbers(text: string): { value: unknown; lexemes: Lexemes | undefined } {
-  if (!NEEDS_LEXEMES.test(text)) return { value: JSON.parse(text), lexemes: undefined };
+  const value: unknown = JSON.parse(text);
+  if (!NEEDS_LEXEMES.test(text)) return { value, lexemes: undefined };
   const written: string[] = [];
   for (const m of text.matchAll(TOKENS)) if (m[1] !== undefined) written.push(m[1]);
   const lexemes: Lexemes = new WeakMap();
-  let next = 0;
-  // The reviver sees leaf values in document order, which is the order the scan found them.
-  const value = JSON.parse(text, function (this: object, key: string, v: unknown) {
+  // Numbers appear in the parsed value in document order (object keys keep insertion order),
+  // which is the order the scan found them. Any mismatch (duplicate keys, integer-like keys
+  // that JavaScript reorders) and the pairing is abandoned: plain rendering is used instead.
+  const state = { next: 0, ok: true };
+  pair(value, written, lexemes, state);
+  return { value, lexemes: state.ok && state.next === written.length ? lexemes : undefined };
+}
+
+function pair(
+  node: unknown,
+  written: readonly string[],
+  lexemes: Lexemes,
+  state: { next: number; ok: boolean },
+): void {
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as Record<string, unknown>;
+  const keys = Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(record);
+  for (const key of keys) {
+    if (!state.ok) return;
+    const v = record[key];
     if (typeof v === 'number') {
-      const lexeme = written[next++];
-      if (lexeme !== undefined && lexeme !== String(v) && Number(lexeme) === v) {
-        let keys = lexemes.get(this);
-        if (!keys) {
-          keys = new Map();
-          lexemes.set(this, keys);
-        }
-        keys.set(key, lexeme);
+      const lexeme = written[state.next++];
+      if (lexeme === undefined || Number(lexeme) !== v) {
+        state.ok = false;
+        return;
       }
+      if (lexeme !== String(v)) {
+        let held = lexemes.get(record);
+        if (!held) {
+          held = new Map();
+          lexemes.set(record, held);
+        }
+        held.set(key, lexeme);
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      pair(v, written, lexemes, state);
     }
-    return v;
-  });
-  return { value, lexemes };
+  }
 }
 
 /** Whether a number was written as floating point (`1.0`, `1e3`) though it holds an integer. */

@@ -67,6 +67,17 @@ describe('bro parser details', () => {
     expect(r.ok && r.value[0]).toMatchObject({ ip_src_addr: '10.1.1.1', ip_dst_addr: '10.2.2.2' });
   });
 
+  it('moves only the first source name present, as Metron does', () => {
+    const r = parse('{"conn":{"ts":1,"source_ip":"10.0.0.1","id.orig_h":"10.0.0.2"}}');
+    expect(r.ok && r.value[0]).toMatchObject({ ip_src_addr: '10.0.0.1', 'id.orig_h': '10.0.0.2' });
+    expect(r.ok && 'source_ip' in (r.value[0] ?? {})).toBe(false);
+  });
+
+  it('keeps a host list with more than one host after taking the first', () => {
+    const r = parse('{"files":{"ts":1,"tx_hosts":["10.1.1.1","10.1.1.2"]}}');
+    expect(r.ok && r.value[0]).toMatchObject({ ip_src_addr: '10.1.1.1', tx_hosts: ['10.1.1.1', '10.1.1.2'] });
+  });
+
   it('strips characters Metron cleans from keys', () => {
     const r = parse('{"http":{"ts":1,"we-ird key!":"v"}}');
     expect(r.ok && r.value[0]?.weirdkey).toBe('v');

@@ -11,6 +11,7 @@ import { holdsDouble, parseJsonKeepingNumbers } from '../json-lexemes.js';
 
 // Metron's JSONCleaner keeps only letters, digits, '.' and '_' in keys.
 const UNCLEAN_KEY = /[^._a-zA-Z0-9]+/g;
+const UNCLEAN_TEST = /[^._a-zA-Z0-9]/;
 
 const RENAMES: readonly (readonly [string, readonly string[]])[] = [
   ['ip_src_addr', ['source_ip', 'id.orig_h']],
@@ -27,8 +28,12 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  * Clean keys the way JSONCleaner does, and list them in Java's map order. The input object is
  * returned as is when no key changes (the usual case), so number lexemes stay attached to it.
  */
-function cleanKeys(value: JsonObject): { object: JsonObject; order: string[] } {
-  const rawOrder = javaHashMapOrder(Object.keys(value));
+function cleanKeys(value: JsonObject): { object: JsonObject; order: readonly string[] } {
+  const keys = Object.keys(value);
+  if (keys.every((k) => !UNCLEAN_TEST.test(k) && !isObject(value[k]))) {
+    return { object: value, order: javaHashMapOrder(keys) };
+  }
+  const rawOrder = javaHashMapOrder(keys);
   let changed = false;
   const object: JsonObject = {};
   const inserted: string[] = [];
@@ -75,7 +80,7 @@ export function parseBro(raw: string): Result<Event[]> {
   const top = cleanKeys(value);
   let logType: string;
   let payload: JsonObject;
-  let order: string[];
+  let order: readonly string[];
   if ('type' in top.object) {
     logType = String(top.object.type);
     payload = top.object;
@@ -102,40 +107,40 @@ export function parseBro(raw: string): Result<Event[]> {
       'ts',
     );
   }
+  // Metron's replaceKey: the first of the source names present moves to the target name.
+  const moves: [from: string, to: string][] = [];
+  for (const [to, from] of RENAMES) {
+    const name = from.find((f) => f in payload);
+    if (name !== undefined) moves.push([name, to]);
+  }
+  const moved = (to: string) => moves.some((m) => m[1] === to);
+  // tx_hosts / rx_hosts stand in for missing addresses: the first host moves, a one-host list goes.
+  const src = moved('ip_src_addr') ? undefined : firstHost(payload.tx_hosts);
+  const dst = moved('ip_dst_addr') ? undefined : firstHost(payload.rx_hosts);
+
   const event: Event = {};
   let doubles: Set<string> | undefined;
   for (const key of order) {
     if (key === 'ts') continue;
-    event[key] = payload[key] as FieldValue;
+    if ((key === 'tx_hosts' && src?.only) || (key === 'rx_hosts' && dst?.only)) continue;
+    event[moves.find((m) => m[0] === key)?.[1] ?? key] = payload[key] as FieldValue;
     if (holdsDouble(lexemes, payload, key)) {
       doubles ??= new Set();
       doubles.add(key);
     }
   }
+  if (src) event.ip_src_addr = src.host;
+  if (dst) event.ip_dst_addr = dst.host;
   if (doubles) event[DOUBLE_FIELDS] = doubles;
   event.original_string = original;
   event.timestamp = broTsToMillis(ts);
   event.bro_timestamp = Number.isInteger(ts) ? `${ts}.0` : String(ts);
   event.protocol = logType;
-  for (const [to, from] of RENAMES) {
-    for (const name of from) {
-      if (name in event) {
-        event[to] = event[name];
-        delete event[name];
-      }
-    }
-  }
-  if (!('ip_src_addr' in event)) firstHost(event, 'tx_hosts', 'ip_src_addr');
-  if (!('ip_dst_addr' in event)) firstHost(event, 'rx_hosts', 'ip_dst_addr');
   return ok([event]);
 }
 
-/** Metron moves the first of `tx_hosts` / `rx_hosts` into the address field and drops the list. */
-function firstHost(event: Event, list: string, to: string): void {
-  const hosts = event[list];
-  if (Array.isArray(hosts) && hosts.length > 0 && hosts[0] !== null) {
-    event[to] = hosts[0];
-    // Only a one-host list is fully carried by the address; a longer one stays as it was.
-    if (hosts.length === 1) delete event[list];
-  }
+/** The first host of a `tx_hosts` / `rx_hosts` list, and whether it was the only one. */
+function firstHost(hosts: unknown): { host: string; only: boolean } | undefined {
+  if (!Array.isArray(hosts) || typeof hosts[0] !== 'string') return undefined;
+  return { host: hosts[0], only: hosts.length === 1 };
 }
