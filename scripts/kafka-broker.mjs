@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
+import { outputTail, runCommand } from './run-command.mjs';
 
 export const KAFKA_VERSION = '3.9.2';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,7 +65,7 @@ export async function ensureKafkaJars({ log = stderrLog } = {}) {
   fs.mkdirSync(kafkaCacheDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(kafkaCacheDir, 'lib.tmp-'));
   try {
-    const result = await run('mvn', [
+    const result = await runCommand('mvn', [
       '-q',
       '-B',
       '-f',
@@ -81,7 +82,7 @@ export async function ensureKafkaJars({ log = stderrLog } = {}) {
     }
     if (result.code !== 0) {
       throw new Error(
-        `mvn failed to fetch the Kafka jars (exit ${result.code}):\n${tail(result.output, 30)}`,
+        `mvn failed to fetch the Kafka jars (exit ${result.code}):\n${outputTail(result.output, 30)}`,
       );
     }
     const jars = fs.readdirSync(tmp).filter((f) => f.endsWith('.jar'));
@@ -145,7 +146,7 @@ export async function startBroker({
   ];
 
   if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-    const format = await run(java, [
+    const format = await runCommand(java, [
       ...jvmFlags,
       '-cp',
       classpath,
@@ -159,7 +160,9 @@ export async function startBroker({
     ]);
     if (format.error) throw new Error(javaSpawnError(java, format.error));
     if (format.code !== 0) {
-      throw new Error(`formatting Kafka storage failed (exit ${format.code}):\n${tail(format.output, 30)}`);
+      throw new Error(
+        `formatting Kafka storage failed (exit ${format.code}):\n${outputTail(format.output, 30)}`,
+      );
     }
   }
 
@@ -269,7 +272,7 @@ export function brokerTail(dir, lines = 40) {
   for (const name of [brokerLogName, jvmOutName]) {
     try {
       const text = fs.readFileSync(path.join(dir, name), 'utf8');
-      if (text.trim()) parts.push(tail(text, lines));
+      if (text.trim()) parts.push(outputTail(text, lines));
     } catch {}
   }
   return parts.join('\n') || '(the broker wrote no log)';
@@ -373,26 +376,6 @@ async function waitUntilReady(bootstrap, deadline, exited) {
       await Promise.all([admin.disconnect().catch(() => {}), producer.disconnect().catch(() => {})]);
     }
   }
-}
-
-/**
- * @param {string} command
- * @param {string[]} args
- * @returns {Promise<{ code: number | null, output: string, error?: NodeJS.ErrnoException }>}
- */
-function run(command, args) {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    child.once('error', (error) => resolve({ code: null, output, error }));
-    child.once('close', (code) => resolve({ code, output }));
-  });
 }
 
 /**
@@ -507,15 +490,6 @@ function javaSpawnError(java, err) {
  */
 function sha256(data) {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/**
- * @param {string} text
- * @param {number} lines
- * @returns {string}
- */
-function tail(text, lines) {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /** @param {number} ms */

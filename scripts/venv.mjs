@@ -1,12 +1,13 @@
 // The project's Python environment (.cache/venv) for dags/, notebooks/ and interop tests,
 // built from requirements-dev.txt. `npm run venv` prints its python; the vitest global setup
-// calls ensureVenv(). Packages come through pip's default cache, so a rebuild is quick.
+// calls ensureVenv(). Packages go through pip; this registry's proxy sends no cache headers, so
+// pip caches nothing and a rebuild downloads again (about 30 s).
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { outputTail, runCommand } from './run-command.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const venvDir = path.join(repoRoot, '.cache', 'venv');
@@ -160,25 +161,10 @@ function alive(pid) {
  * @param {(err: NodeJS.ErrnoException) => string | undefined} [explain] a clearer spawn error
  * @returns {Promise<void>}
  */
-function mustRun(command, args, what, explain) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    child.once('error', (err) => {
-      reject(new Error(explain?.(err) ?? `could not run ${command}: ${err.message}`));
-    });
-    child.once('close', (code, signal) => {
-      if (code === 0) return resolve();
-      const tail = output.trimEnd().split('\n').slice(-25).join('\n');
-      reject(new Error(`${what} failed (${signal ?? `exit ${code}`}):\n${tail}`));
-    });
-  });
+async function mustRun(command, args, what, explain) {
+  const { code, signal, output, error } = await runCommand(command, args);
+  if (error) throw new Error(explain?.(error) ?? `could not run ${command}: ${error.message}`);
+  if (code !== 0) throw new Error(`${what} failed (${signal ?? `exit ${code}`}):\n${outputTail(output)}`);
 }
 
 const usage = `Usage: npm run venv

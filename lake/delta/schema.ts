@@ -53,11 +53,6 @@ export const extraType: DeltaMap = {
   valueContainsNull: true,
 };
 
-/** Deep copy, so a batch can grow a schema without touching the snapshot's. */
-export function cloneStruct(s: DeltaStruct): DeltaStruct {
-  return structuredClone(s);
-}
-
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** DuckDB type text for a Delta type, e.g. `STRUCT("geo" STRUCT("country" VARCHAR))`. */

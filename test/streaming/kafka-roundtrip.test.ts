@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { seededRandom } from '../../bench/data.js';
 
 const EVENTS = 10_000;
 const BATCH = 500;
@@ -120,7 +121,7 @@ interface SecurityEvent {
 
 /** Deterministic, varied events in Metron's normalised shape (bro, snort, squid, auth). */
 function* securityEvents(count: number, seed: number): Generator<SecurityEvent> {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const ipv4 = () => `${pick([10, 172, 192, 203, 198])}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`;
@@ -205,17 +206,6 @@ function* securityEvents(count: number, seed: number): Generator<SecurityEvent> 
       };
     }
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function uuidFrom(rand: () => number): string {

@@ -12,6 +12,16 @@ import { holdsDouble, parseJsonKeepingNumbers } from '../json-lexemes.js';
 // Metron's JSONCleaner keeps only letters, digits, '.' and '_' in keys.
 const UNCLEAN_KEY = /[^._a-zA-Z0-9]+/g;
 const UNCLEAN_TEST = /[^._a-zA-Z0-9]/;
+// Keys already found clean; field names repeat on every record.
+const CLEAN = new Set<string>();
+const CLEAN_MAX = 65_536;
+
+function isClean(key: string): boolean {
+  if (CLEAN.has(key)) return true;
+  if (UNCLEAN_TEST.test(key)) return false;
+  if (CLEAN.size < CLEAN_MAX) CLEAN.add(key);
+  return true;
+}
 
 const RENAMES: readonly (readonly [string, readonly string[]])[] = [
   ['ip_src_addr', ['source_ip', 'id.orig_h']],
@@ -30,7 +40,7 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  */
 function cleanKeys(value: JsonObject): { object: JsonObject; order: readonly string[] } {
   const keys = Object.keys(value);
-  if (keys.every((k) => !UNCLEAN_TEST.test(k) && !isObject(value[k]))) {
+  if (keys.every((k) => isClean(k) && !isObject(value[k]))) {
     return { object: value, order: javaHashMapOrder(keys) };
   }
   const rawOrder = javaHashMapOrder(keys);
@@ -123,7 +133,7 @@ export function parseBro(raw: string): Result<Event[]> {
   for (const key of order) {
     if (key === 'ts') continue;
     if ((key === 'tx_hosts' && src?.only) || (key === 'rx_hosts' && dst?.only)) continue;
-    event[moves.find((m) => m[0] === key)?.[1] ?? key] = payload[key] as FieldValue;
+    event[renamedTo(moves, key)] = payload[key] as FieldValue;
     if (holdsDouble(lexemes, payload, key)) {
       doubles ??= new Set();
       doubles.add(key);
@@ -137,6 +147,12 @@ export function parseBro(raw: string): Result<Event[]> {
   event.bro_timestamp = Number.isInteger(ts) ? `${ts}.0` : String(ts);
   event.protocol = logType;
   return ok([event]);
+}
+
+/** The name a payload key goes by in the event. */
+function renamedTo(moves: readonly [string, string][], key: string): string {
+  for (const [from, to] of moves) if (from === key) return to;
+  return key;
 }
 
 /** The first host of a `tx_hosts` / `rx_hosts` list, and whether it was the only one. */

@@ -1,0 +1,157 @@
+import { cpus, platform, release, totalmem } from 'node:os';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** Timing, medians, the results table and the machine description. */
+
+/** One timed case: each timed run's wall-clock ms and what it returned. */
+export interface Timing<T> {
+  runs: number[];
+  median: number;
+  values: T[];
+}
+
+export interface MeasureOptions<T> {
+  /** Timed runs after the warm-up. */
+  runs: number;
+  /** Untimed work before each run (warm-up included), e.g. removing the previous output. */
+  before?: (run: number) => Promise<void> | void;
+  /** The timed span. Run -1 is the warm-up, whose time and value are dropped. */
+  run: (run: number) => Promise<T> | T;
+  /** Untimed work after each run, e.g. closing what `before` opened. */
+  after?: (run: number) => Promise<void> | void;
+}
+
+/** Warm up once, then time `runs` runs; the median is the figure reported. */
+export async function measure<T>(options: MeasureOptions<T>): Promise<Timing<T>> {
+  const runs: number[] = [];
+  const values: T[] = [];
+  for (let i = -1; i < options.runs; i++) {
+    await options.before?.(i);
+    const start = performance.now();
+    const value = await options.run(i);
+    const ms = performance.now() - start;
+    await options.after?.(i);
+    if (i >= 0) {
+      runs.push(ms);
+      values.push(value);
+    }
+  }
+  return { runs, median: median(runs), values };
+}
+
+/** The middle value (mean of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** A row of the results table. */
+export interface ResultRow {
+  case: string;
+  variant: string;
+  medianMs: number;
+  runsMs: readonly number[];
+  /** Throughput, already formatted (`812k rows/s`). */
+  rate: string;
+  /** Extra figures: file size, phase split. */
+  notes: string;
+  /** Ratio of this row's time to the baseline's, formatted (`1.84x`), or '' for none. */
+  ratio: string;
+}
+
+/** A correctness check; any failed check makes the suite exit 1. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Time per item (`ms` over `count`) as a rate with a unit. */
+export function rate(count: number, ms: number, unit: string): string {
+  const perSecond = (count / ms) * 1000;
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)}M ${unit}/s`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)}k ${unit}/s`;
+  return `${perSecond.toFixed(1)} ${unit}/s`;
+}
+
+/** `ours / baseline` time ratio: above 1 means ours is slower by that factor. */
+export function ratio(ours: number, baseline: number): string {
+  return `${(ours / baseline).toFixed(2)}x`;
+}
+
+export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+/** A Markdown table, padded so it also reads well on a terminal. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The results as a table: one line per measured variant. */
+export function resultsTable(rows: readonly ResultRow[]): string {
+  return markdownTable(
+    ['case', 'variant', 'median ms', 'runs ms', 'throughput', 'ratio vs baseline', 'notes'],
+    rows.map((r) => [
+      r.case,
+      r.variant,
+      fmtMs(r.medianMs),
+      r.runsMs.map(fmtMs).join(' / '),
+      r.rate,
+      r.ratio,
+      r.notes,
+    ]),
+  );
+}
+
+/** What the figures were measured on. */
+export interface Machine {
+  date: string;
+  cpu: string;
+  cores: number;
+  memory: string;
+  os: string;
+  node: string;
+  duckdb: string;
+}
+
+/** Describe this machine; DuckDB's version comes from `SELECT version()`. */
+export async function describeMachine(): Promise<Machine> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  let duckdb = 'unknown';
+  try {
+    const reader = await connection.runAndReadAll('SELECT version() AS v');
+    duckdb = String(reader.getRowObjects()[0]?.v ?? 'unknown');
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const list = cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${list[0]?.model ?? 'unknown'}${list[0]?.speed ? ` (${list[0].speed} MHz)` : ''}`,
+    cores: list.length,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    duckdb,
+  };
+}
+
+/** The machine as Markdown list lines. */
+export function machineLines(m: Machine): string[] {
+  return [
+    `- Date: ${m.date}`,
+    `- CPU: ${m.cpu}, ${m.cores} logical cores (\`os.cpus()\`)`,
+    `- Memory: ${m.memory} (\`os.totalmem()\`)`,
+    `- OS: ${m.os}`,
+    `- Node: ${m.node}`,
+    `- DuckDB: ${m.duckdb} (\`SELECT version()\`, @duckdb/node-api)`,
+  ];
+}

@@ -1,0 +1,236 @@
+import { createWriteStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBValue,
+  INTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
+import type { Event } from '#core';
+import { dayOf } from '#lake';
+import { EVENT_FIELDS } from './data.js';
+
+/**
+ * The two Parquet write paths the lake case compares, written out for the benchmark's known
+ * event shape: DuckDB data chunks (the baseline), and the NDJSON → `read_json` →
+ * `COPY` step on rows that are already nested (to separate that step from shaping and the
+ * Delta commit). Both produce the lake's Parquet schema.
+ */
+
+/** Rows per data chunk: DuckDB's vector size. */
+const CHUNK_ROWS = 2048;
+/** The same row-group size as lake/parquet.ts. */
+export const ROW_GROUP_SIZE = 122_880;
+const PARQUET_OPTIONS = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}`;
+
+/** Quote a string literal for DuckDB SQL. */
+export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The baseline's in-memory table: flat columns. The dotted fields are flat VARCHAR/DOUBLE
+ * columns here and become STRUCT columns in the COPY's SELECT, so the Parquet file has the same
+ * schema as the lake's (`source.type` → `source STRUCT(type)`, …). Ports are appended as
+ * INTEGER and widened in the COPY, as a writer that knows its schema would do; the lake infers
+ * every integer as BIGINT.
+ */
+const BASELINE_TABLE = `CREATE TABLE ev (
+  "timestamp" BIGINT, guid VARCHAR, source_type VARCHAR, ip_src_addr VARCHAR, ip_src_port INTEGER,
+  ip_dst_addr VARCHAR, ip_dst_port INTEGER, protocol VARCHAR, bytes BIGINT, is_alert BOOLEAN,
+  threat_triage_score DOUBLE, geo_country VARCHAR, original_string VARCHAR)`;
+const BASELINE_TYPES = [
+  BIGINT,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  INTEGER,
+  VARCHAR,
+  INTEGER,
+  VARCHAR,
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  VARCHAR,
+  VARCHAR,
+];
+/** Columns in the lake's order (the events' field order), nested as the lake nests them. */
+const BASELINE_SELECT = `SELECT "timestamp", guid, {'type': source_type} AS "source", ip_src_addr,
+  CAST(ip_src_port AS BIGINT) AS ip_src_port, ip_dst_addr, CAST(ip_dst_port AS BIGINT) AS ip_dst_port,
+  protocol, bytes, is_alert, {'triage': {'score': threat_triage_score}} AS threat,
+  {'geo': {'ip_dst_addr': {'country': geo_country}}} AS enrichments, original_string FROM ev`;
+
+/** Append every event to a fresh table `ev` through 2048-row data chunks; int64 needs bigint. */
+export async function appendChunks(connection: DuckDBConnection, events: readonly Event[]): Promise<void> {
+  await connection.run(BASELINE_TABLE);
+  const appender = await connection.createAppender('ev');
+  const chunk = DuckDBDataChunk.create(BASELINE_TYPES);
+  for (let start = 0; start < events.length; start += CHUNK_ROWS) {
+    const size = Math.min(CHUNK_ROWS, events.length - start);
+    const ts = new Array<DuckDBValue>(size);
+    const guid = new Array<DuckDBValue>(size);
+    const sourceType = new Array<DuckDBValue>(size);
+    const src = new Array<DuckDBValue>(size);
+    const srcPort = new Array<DuckDBValue>(size);
+    const dst = new Array<DuckDBValue>(size);
+    const dstPort = new Array<DuckDBValue>(size);
+    const protocol = new Array<DuckDBValue>(size);
+    const bytes = new Array<DuckDBValue>(size);
+    const alert = new Array<DuckDBValue>(size);
+    const score = new Array<DuckDBValue>(size);
+    const country = new Array<DuckDBValue>(size);
+    const original = new Array<DuckDBValue>(size);
+    for (let j = 0; j < size; j++) {
+      const e = events[start + j] as Event;
+      ts[j] = BigInt(e.timestamp as number);
+      guid[j] = e.guid as string;
+      sourceType[j] = e[EVENT_FIELDS.sourceType] as string;
+      src[j] = e.ip_src_addr as string;
+      srcPort[j] = e.ip_src_port as number;
+      dst[j] = e.ip_dst_addr as string;
+      dstPort[j] = e.ip_dst_port as number;
+      protocol[j] = e.protocol as string;
+      bytes[j] = BigInt(e.bytes as number);
+      alert[j] = e.is_alert as boolean;
+      score[j] = e[EVENT_FIELDS.score] as number;
+      country[j] = e[EVENT_FIELDS.country] as string;
+      original[j] = e.original_string as string;
+    }
+    chunk.setColumns([
+      ts,
+      guid,
+      sourceType,
+      src,
+      srcPort,
+      dst,
+      dstPort,
+      protocol,
+      bytes,
+      alert,
+      score,
+      country,
+      original,
+    ]);
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+}
+
+/** COPY the appended table to one Parquet file. */
+export async function copyToFile(connection: DuckDBConnection, file: string): Promise<void> {
+  await connection.run(`COPY (${BASELINE_SELECT}) TO ${sqlString(file)} (${PARQUET_OPTIONS})`);
+}
+
+/** COPY the appended table to a `dt=YYYY-MM-DD/` tree, the lake's layout. */
+export async function copyPartitioned(connection: DuckDBConnection, dir: string): Promise<void> {
+  await connection.run(
+    `COPY (SELECT *, CAST(epoch_ms("timestamp") AS DATE) AS dt FROM (${BASELINE_SELECT})) ` +
+      `TO ${sqlString(dir)} (${PARQUET_OPTIONS}, PARTITION_BY (dt))`,
+  );
+}
+
+/** The rows the lake's shaper makes from the events, grouped by day as the lake groups them. */
+export interface ShapedPartition {
+  partition: string;
+  rows: Record<string, unknown>[];
+}
+
+/**
+ * Nest the events by hand as the lake's shaper does (dotted name → nested objects, same key
+ * order) and group them by `dt`; not timed, so the NDJSON path can be measured on its own.
+ */
+export function shapeByDay(events: readonly Event[]): ShapedPartition[] {
+  const parts = new Map<string, Record<string, unknown>[]>();
+  for (const e of events) {
+    const day = dayOf(e.timestamp as number);
+    let rows = parts.get(day);
+    if (!rows) {
+      rows = [];
+      parts.set(day, rows);
+    }
+    rows.push({
+      timestamp: e.timestamp,
+      guid: e.guid,
+      source: { type: e[EVENT_FIELDS.sourceType] },
+      ip_src_addr: e.ip_src_addr,
+      ip_src_port: e.ip_src_port,
+      ip_dst_addr: e.ip_dst_addr,
+      ip_dst_port: e.ip_dst_port,
+      protocol: e.protocol,
+      bytes: e.bytes,
+      is_alert: e.is_alert,
+      threat: { triage: { score: e[EVENT_FIELDS.score] } },
+      enrichments: { geo: { ip_dst_addr: { country: e[EVENT_FIELDS.country] } } },
+      original_string: e.original_string,
+    });
+  }
+  return [...parts].map(([partition, rows]) => ({ partition, rows }));
+}
+
+/** `read_json`'s column types for the shaped rows, derived by hand from the lake's schema. */
+const NDJSON_COLUMNS = [
+  ['timestamp', 'BIGINT'],
+  ['guid', 'VARCHAR'],
+  ['source', 'STRUCT("type" VARCHAR)'],
+  ['ip_src_addr', 'VARCHAR'],
+  ['ip_src_port', 'BIGINT'],
+  ['ip_dst_addr', 'VARCHAR'],
+  ['ip_dst_port', 'BIGINT'],
+  ['protocol', 'VARCHAR'],
+  ['bytes', 'BIGINT'],
+  ['is_alert', 'BOOLEAN'],
+  ['threat', 'STRUCT("triage" STRUCT("score" DOUBLE))'],
+  ['enrichments', 'STRUCT("geo" STRUCT("ip_dst_addr" STRUCT("country" VARCHAR)))'],
+  ['original_string', 'VARCHAR'],
+] as const;
+
+/**
+ * The NDJSON path the lake first used: per partition, NDJSON staging file in
+ * 1 MiB pieces, then `COPY (SELECT … FROM read_json(…)) TO file` zstd. Returns the time of
+ * each half and the bytes written.
+ */
+export async function writeViaNdjson(
+  connection: DuckDBConnection,
+  parts: readonly ShapedPartition[],
+  dir: string,
+): Promise<{ ndjsonMs: number; copyMs: number; bytes: number }> {
+  let ndjsonMs = 0;
+  let copyMs = 0;
+  let bytes = 0;
+  const columns = NDJSON_COLUMNS.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ');
+  const select = NDJSON_COLUMNS.map(([name]) => `"${name}"`).join(', ');
+  for (const part of parts) {
+    const staging = join(dir, `${part.partition}.ndjson`);
+    const file = join(dir, `part-${part.partition}.parquet`);
+    const t0 = performance.now();
+    await writeNdjson(staging, part.rows);
+    const t1 = performance.now();
+    await connection.run(
+      `COPY (SELECT ${select} FROM read_json(${sqlString(staging)}, format = 'newline_delimited', ` +
+        `columns = {${columns}}, maximum_object_size = 268435456)) TO ${sqlString(file)} (${PARQUET_OPTIONS})`,
+    );
+    ndjsonMs += t1 - t0;
+    copyMs += performance.now() - t1;
+    await unlink(staging);
+    bytes += (await stat(file)).size;
+  }
+  return { ndjsonMs, copyMs, bytes };
+}
+
+async function writeNdjson(file: string, rows: readonly object[]): Promise<void> {
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
+  let buffer = '';
+  for (const row of rows) {
+    buffer += `${JSON.stringify(row)}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buffer = '';
+    }
+  }
+  out.end(buffer);
+  await finished(out);
+}
