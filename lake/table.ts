@@ -7,6 +7,7 @@ import {
   type Action,
   type AddFile,
   CommitConflict,
+  checkpointIfDue,
   readSnapshot,
   type Snapshot,
   writeCommit,
@@ -30,11 +31,20 @@ export interface AppendResult {
   rows: number;
   /** True when a stream writer's batch was already committed (replay after a crash). */
   skipped: boolean;
+  /** True when this commit was followed by a checkpoint. */
+  checkpoint?: boolean;
+  /** Something that went wrong after the commit landed (the rows are in). */
+  warning?: string;
 }
 
 export interface AppendOptions {
   /** Stream writers: skip the batch if `appId` already committed `version` or later. */
   txn?: { appId: string; version: number };
+  /**
+   * Called once the data files are written and before the commit is attempted: the window in
+   * which a crash must leave no trace. Crash tests stop the process here.
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 /** Check a table name before it becomes a directory. */
@@ -94,8 +104,23 @@ export async function appendEvents(
     const { actions, written } = await prepare(db, tableDir, snapshot, events, options);
     const version = snapshot ? snapshot.version + 1 : 0;
     try {
+      await options.beforeCommit?.();
       await writeCommit(tableDir, version, actions);
-      return { table, version, files: written.length, rows: events.length, skipped: false };
+      const result: AppendResult = {
+        table,
+        version,
+        files: written.length,
+        rows: events.length,
+        skipped: false,
+      };
+      // The commit stands whatever happens here: a failed checkpoint is reported, not thrown,
+      // so a caller never retries (and duplicates) an append that landed.
+      try {
+        result.checkpoint = await checkpointIfDue(tableDir, version);
+      } catch (e) {
+        result.warning = `checkpoint of ${table} v${version} failed: ${(e as Error).message}`;
+      }
+      return result;
     } catch (e) {
       await Promise.all(written.map((f) => rm(join(tableDir, f), { force: true })));
       if (!(e instanceof CommitConflict) || attempt >= MAX_ATTEMPTS) throw e;

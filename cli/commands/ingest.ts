@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { createLogger, createTelemetry, UsageError } from '#core';
-import { openLakeWriter } from '#lake';
+import { type AppendResult, openLakeWriter } from '#lake';
 import { buildParser, loadSensorConfig, type PipelineSummary, runFiles } from '#streaming';
 import { progressLine } from '../progress.js';
 
@@ -63,12 +63,29 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       `${sensor.sensor}: ${summary.events} events, ${summary.errors} errors from ${summary.records} records ` +
         `in ${files} file${files === 1 ? '' : 's'} (${seconds.toFixed(2)} s)\n`,
     );
-    const commits = summary.commits
-      .filter((c) => !c.skipped)
-      .map((c) => `${c.table} v${c.version} (+${c.rows} rows, ${c.files} file${c.files === 1 ? '' : 's'})`);
-    if (commits.length) process.stdout.write(`lake ${options.lake}: ${commits.join(', ')}\n`);
+    for (const c of summary.commits) if (c.warning) process.stderr.write(`warning: ${c.warning}\n`);
+    const tables = describeCommits(summary.commits);
+    if (tables.length) process.stdout.write(`lake ${options.lake}: ${tables.join(', ')}\n`);
     return summary;
   } finally {
     lake.close();
   }
+}
+
+/** One phrase per table: `bro v3 (+1346 rows, 8 files)` or `bro v0–v13 (+1346 rows in 14 commits, 14 files)`. */
+function describeCommits(commits: readonly AppendResult[]): string[] {
+  const byTable = new Map<string, AppendResult[]>();
+  for (const c of commits) {
+    if (c.skipped) continue;
+    byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  }
+  return [...byTable].map(([table, list]) => {
+    const rows = list.reduce((n, c) => n + c.rows, 0);
+    const files = list.reduce((n, c) => n + c.files, 0);
+    const first = list[0]?.version;
+    const last = list[list.length - 1]?.version;
+    const versions = first === last ? `v${first}` : `v${first}–v${last}`;
+    const commitCount = list.length === 1 ? '' : ` in ${list.length} commits`;
+    return `${table} ${versions} (+${rows} rows${commitCount}, ${files} file${files === 1 ? '' : 's'})`;
+  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfraError } from '#core';
+import { findCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type DeltaStruct, parseSchemaString } from './schema.js';
 
 /**
@@ -66,6 +67,10 @@ export interface Snapshot {
   files: Map<string, AddFile>;
   /** Last committed version per stream writer (app id). */
   txns: Map<string, number>;
+  /** The txn actions themselves, for checkpoints. */
+  txnActions: { appId: string; version: number; lastUpdated?: number }[];
+  /** Files removed and not re-added (kept in checkpoints for other engines' vacuum). */
+  tombstones: Map<string, RemoveFile>;
 }
 
 /** Lost a commit race: the version now exists. */
@@ -98,47 +103,107 @@ export async function listVersions(table: string): Promise<number[]> {
   return versions.sort((a, b) => a - b);
 }
 
-/**
- * Replay the log up to `asOf` (default: latest). Returns undefined for a table with no log.
- */
-export async function readSnapshot(table: string, asOf?: number): Promise<Snapshot | undefined> {
-  const all = await listVersions(table);
-  if (all.length === 0) return undefined;
-  if (all[0] !== 0) {
-    throw new InfraError(
-      'delta.checkpoint',
-      `${table}: log starts at version ${all[0]}; checkpoints are not read yet`,
-    );
-  }
-  const versions = asOf === undefined ? all : all.filter((v) => v <= asOf);
-  if (asOf !== undefined && !all.includes(asOf)) {
-    throw new InfraError('delta.version', `${table}: no version ${asOf} (latest is ${all[all.length - 1]})`);
-  }
-  let protocol: Protocol | undefined;
-  let metadata: Metadata | undefined;
-  const files = new Map<string, AddFile>();
-  const txns = new Map<string, number>();
-  for (const v of versions) {
-    const text = await readFile(join(table, LOG_DIR, commitName(v)), 'utf8');
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const action = JSON.parse(line) as Record<string, unknown>;
-      if ('add' in action) {
-        const add = action.add as AddFile;
-        files.set(decodeURIComponent(add.path), add);
-      } else if ('remove' in action) files.delete(decodeURIComponent((action.remove as RemoveFile).path));
-      else if ('metaData' in action) metadata = action.metaData as Metadata;
-      else if ('protocol' in action) protocol = action.protocol as Protocol;
-      else if ('txn' in action) {
-        const t = action.txn as { appId: string; version: number };
-        txns.set(t.appId, t.version);
-      }
+/** The table state being rebuilt from a checkpoint and the commits after it. */
+class LogState {
+  protocol: Protocol | undefined;
+  metadata: Metadata | undefined;
+  readonly files = new Map<string, AddFile>();
+  readonly tombstones = new Map<string, RemoveFile>();
+  readonly txns = new Map<string, { appId: string; version: number; lastUpdated?: number }>();
+
+  apply(action: Record<string, unknown>): void {
+    if ('add' in action && action.add) {
+      const add = action.add as AddFile;
+      const path = decodeURIComponent(add.path);
+      this.files.set(path, add);
+      this.tombstones.delete(path);
+    } else if ('remove' in action && action.remove) {
+      const remove = action.remove as RemoveFile;
+      const path = decodeURIComponent(remove.path);
+      this.files.delete(path);
+      this.tombstones.set(path, remove);
+    } else if ('metaData' in action && action.metaData) this.metadata = action.metaData as Metadata;
+    else if ('protocol' in action && action.protocol) this.protocol = action.protocol as Protocol;
+    else if ('txn' in action && action.txn) {
+      const t = action.txn as { appId: string; version: number; lastUpdated?: number };
+      this.txns.set(t.appId, t);
     }
   }
-  if (!protocol || !metadata)
+}
+
+/**
+ * Rebuild the table as of `asOf` (default: latest) from the newest checkpoint at or below it
+ * and the commits after that. Returns undefined for a table with no log.
+ */
+export async function readSnapshot(table: string, asOf?: number): Promise<Snapshot | undefined> {
+  const versions = await listVersions(table);
+  const checkpoint = await findCheckpoint(table, asOf);
+  if (versions.length === 0 && checkpoint === undefined) return undefined;
+  const latest = Math.max(versions[versions.length - 1] ?? -1, checkpoint ?? -1);
+  const target = asOf ?? latest;
+  const present = new Set(versions);
+  if (asOf !== undefined && !present.has(asOf) && asOf !== checkpoint) {
+    throw new InfraError('delta.version', `${table}: no version ${asOf} (latest is ${latest})`);
+  }
+  const state = new LogState();
+  let from = 0;
+  if (checkpoint !== undefined) {
+    for (const row of await readCheckpoint(table, checkpoint)) state.apply(row);
+    from = checkpoint + 1;
+  }
+  for (let v = from; v <= target; v++) {
+    if (!present.has(v)) {
+      throw new InfraError(
+        'delta.read',
+        `${table}: commit ${v} is missing from the log and no checkpoint covers it`,
+      );
+    }
+    const text = await readFile(join(table, LOG_DIR, commitName(v)), 'utf8');
+    for (const line of text.split('\n')) {
+      if (line.trim() !== '') state.apply(JSON.parse(line) as Record<string, unknown>);
+    }
+  }
+  const { protocol, metadata } = state;
+  if (!protocol || !metadata) {
     throw new InfraError('delta.read', `${table}: log has no protocol or metaData action`);
-  const version = versions[versions.length - 1] as number;
-  return { version, protocol, metadata, schema: parseSchemaString(metadata.schemaString), files, txns };
+  }
+  const txns = new Map([...state.txns].map(([id, t]) => [id, t.version]));
+  return {
+    version: target,
+    protocol,
+    metadata,
+    schema: parseSchemaString(metadata.schemaString),
+    files: state.files,
+    tombstones: state.tombstones,
+    txns,
+    txnActions: [...state.txns.values()],
+  };
+}
+
+/** Commits between checkpoints, unless the table's `delta.checkpointInterval` says otherwise. */
+export const DEFAULT_CHECKPOINT_INTERVAL = 10;
+
+/**
+ * After committing `version`, write a checkpoint if the table's interval says one is due.
+ * Returns whether one was written.
+ */
+export async function checkpointIfDue(table: string, version: number): Promise<boolean> {
+  if (version === 0) return false;
+  const snapshot = await readSnapshot(table, version);
+  if (!snapshot) return false;
+  const interval = Number(
+    snapshot.metadata.configuration['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL,
+  );
+  if (!(interval > 0) || version % interval !== 0) return false;
+  const rows: Record<string, unknown>[] = [
+    { protocol: snapshot.protocol },
+    { metaData: { name: null, description: null, ...snapshot.metadata } },
+    ...snapshot.txnActions.map((txn) => ({ txn })),
+    ...[...snapshot.files.values()].map((add) => ({ add })),
+    ...[...snapshot.tombstones.values()].map((remove) => ({ remove })),
+  ];
+  await writeCheckpoint(table, version, rows);
+  return true;
 }
 
 /** Write commit `version` atomically; throws {@link CommitConflict} if another writer got there first. */
