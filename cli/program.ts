@@ -49,14 +49,58 @@ export function buildProgram(): Command {
 
   program
     .command('sql')
-    .description('run one read-only SQL query (DuckDB) over the lake; each table is a view named after it')
+    .description(
+      'run one read-only SQL query (DuckDB) over the lake; each table is a view named after it, and `events` spans the sensor tables',
+    )
     .requiredOption('--lake <dir>', 'lake directory')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-    .option('--as-of <table=version>', 'read a table as of a version (repeatable)', collect, [])
+    .option(
+      '--as-of <spec>',
+      'time travel (repeatable): TABLE=VERSION, TABLE=TIME, or TIME for every other table; TIME is ISO 8601 with a zone (2026-11-27T12:00:00Z) or epoch ms',
+      collect,
+      [],
+    )
     .argument('<query>', 'the SQL query, e.g. "SELECT count(*) FROM bro"')
     .action(async (query: string, opts: { lake: string; format: Format; asOf: string[] }) => {
       await (await import('./commands/sql.js')).sql({ ...opts, query });
     });
+
+  const batch = program
+    .command('batch')
+    .description('batch jobs over the lake history: compaction, retention and vacuum');
+
+  batch
+    .command('compact')
+    .description(
+      "rewrite each partition's small files into files near a target size (one OPTIMIZE commit per table)",
+    )
+    .requiredOption('--lake <dir>', 'lake directory')
+    .option('--table <name>', 'compact only this table (default: every table)')
+    .option(
+      '--target-size <size>',
+      'size to aim for per file: bytes, or KB/MB/GB (×1000) or KiB/MiB/GiB (×1024)',
+      '128MiB',
+    )
+    .action(async (opts: { lake: string; table?: string; targetSize: string }) => {
+      await (await import('./commands/batch.js')).compact(opts);
+    });
+
+  batch
+    .command('vacuum')
+    .description('drop day partitions older than --retain, then delete data files no snapshot references')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .option('--table <name>', 'vacuum only this table (default: every table)')
+    .option(
+      '--retain <duration>',
+      'drop day partitions older than this, e.g. 90d (default: keep every partition)',
+    )
+    .option('--min-age <duration>', 'delete only unreferenced files (and removals) older than this', '7d')
+    .option('--dry-run', 'report what would be dropped and deleted; change nothing')
+    .action(
+      async (opts: { lake: string; table?: string; retain?: string; minAge: string; dryRun?: boolean }) => {
+        await (await import('./commands/batch.js')).vacuum(opts);
+      },
+    );
 
   for (const command of program.commands) {
     command

@@ -15,7 +15,16 @@ export {
 /** Delta schema types. */
 export type { DeltaField, DeltaStruct, DeltaType } from './delta/schema.js';
 /** SQL sessions over a lake directory. */
-export { listTables, openSql, type SqlOptions, type SqlResult, type SqlSession } from './sql.js';
+export {
+  type AsOf,
+  listTables,
+  openSql,
+  type SqlOptions,
+  type SqlResult,
+  type SqlSession,
+} from './sql.js';
+/** The `events` view's columns and the tables it leaves out. */
+export { EVENT_COLUMNS, EVENTS_VIEW, NON_SENSOR_TABLES } from './sql-events.js';
 /** Table appends and their results. */
 export { type AppendOptions, type AppendResult, checkTableName, dayOf, PARTITION_COLUMN } from './table.js';
 
@@ -39,3 +48,9 @@ export async function openLakeWriter(dir: string): Promise<LakeWriter> {
     close: () => db.close(),
   };
 }
+/** An in-memory DuckDB, for maintenance work that rewrites Parquet (compaction). */
+export { type DuckDb, openDuckDb } from './duckdb.js';
+/** Compaction: rewrite each partition's small files into files near a target size, in one OPTIMIZE commit. */
+export { type CompactOptions, type CompactReport, compactLake, compactTable } from './maintenance/compact.js';
+/** Vacuum: drop day partitions past retention, delete data files no snapshot needs. */
+export { type VacuumOptions, type VacuumReport, vacuumLake, vacuumTable } from './maintenance/vacuum.js';

@@ -28,9 +28,20 @@ const EXTRA = 'x';
 
 type Convert = (v: unknown) => DuckDBValue;
 
-/** How a JS value becomes a DuckDB value for a column of `type`. */
+/**
+ * The stage column's type. Integers travel as DOUBLE and are cast to BIGINT by the COPY:
+ * JavaScript numbers are doubles already (so nothing is lost), and it spares a BigInt per
+ * value on the way into DuckDB.
+ */
+function stageType(type: DeltaType): DeltaType {
+  if (type === 'long') return 'double';
+  if (typeof type !== 'string' && type.type === 'array')
+    return { ...type, elementType: stageType(type.elementType) };
+  return type;
+}
+
+/** How a JS value becomes a DuckDB value for a stage column of `type`. */
 function converter(type: DeltaType): Convert {
-  if (type === 'long') return (v) => (v === undefined || v === null ? null : BigInt(v as number));
   if (type === 'binary') return (v) => (v === undefined || v === null ? null : blobValue(v as Uint8Array));
   if (typeof type !== 'string' && type.type === 'array') {
     const element = converter(type.elementType);
@@ -67,7 +78,7 @@ export async function writeParquet(
   const stage = `palisade_stage_${++stageCounter}`;
   const connection = await db.connect();
   try {
-    const ddl = columns.map((c) => `${c.name} ${duckdbType(c.leaf.field.type)}`);
+    const ddl = columns.map((c) => `${c.name} ${duckdbType(stageType(c.leaf.field.type))}`);
     if (hasExtra) ddl.push(`${EXTRA} MAP(VARCHAR, VARCHAR)`);
     await connection.run(`CREATE TABLE ${stage} (${ddl.join(', ')})`);
     const types = (await connection.runAndReadAll(`SELECT * FROM ${stage} LIMIT 0`)).columnTypes();
@@ -113,7 +124,9 @@ export async function writeParquet(
 function expression(f: DeltaField, path: string[], columnOf: Map<string, string>): string {
   if (path.length === 1 && f.name === EXTRA_COLUMN) return EXTRA;
   if (typeof f.type === 'string' || f.type.type !== 'struct') {
-    return columnOf.get(path.join('\u0000')) ?? `CAST(NULL AS ${duckdbType(f.type)})`;
+    const column = columnOf.get(path.join('\u0000'));
+    if (column === undefined) return `CAST(NULL AS ${duckdbType(f.type)})`;
+    return stageType(f.type) === f.type ? column : `CAST(${column} AS ${duckdbType(f.type)})`;
   }
   const leaves: string[] = [];
   walkLeaves(f.type, path, (p) => {

@@ -1,14 +1,20 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StatementType } from '@duckdb/node-api';
 import { InfraError, UsageError } from '#core';
-import { LOG_DIR, readSnapshot, type Snapshot } from './delta/log.js';
+import { versionAt } from './delta/history.js';
+import { LOG_DIR, listVersions, readSnapshot, type Snapshot } from './delta/log.js';
 import { duckdbType, sqlIdent } from './delta/schema.js';
 import { type DuckDb, openDuckDb, sqlString } from './duckdb.js';
+import { EVENTS_VIEW, eventsViewQuery, NON_SENSOR_TABLES, type SensorTable } from './sql-events.js';
+import { checkQuery, type ErrorContext, explainError, lockDown } from './sql-guard.js';
 
 /**
  * SQL over the lake: one DuckDB view per Delta table, over exactly the files of the table's
- * snapshot, in a DuckDB that may read only the lake directory and accepts only queries.
+ * snapshot, plus `events` across the sensor tables, in a DuckDB that may read only the lake
+ * directory and runs only queries (see `sql-guard.ts`).
  */
 
 /** A query result with plain JSON-ready values (int64 as number when exact, else string). */
@@ -18,8 +24,29 @@ export interface SqlResult {
   rows: Record<string, unknown>[];
 }
 
+/**
+ * Time travel: which version of each table the session shows. A table named in `versions` or
+ * `timestamps` uses that; every other table uses `all` when it is given, else its latest
+ * version. At a timestamp a table shows its latest version whose commit time (the commit's
+ * `commitInfo` timestamp, else the commit file's mtime) is at or before it; a table with no
+ * commit that early is not visible, and a query naming it fails with "no table … as of …".
+ *
+ * @example
+ * openSql('data/lake', { asOf: { versions: { bro: 3 }, all: Date.parse('2026-11-27T12:00:00Z') } })
+ */
+export interface AsOf {
+  /** Table → version. */
+  versions?: Record<string, number>;
+  /** Table → epoch ms. */
+  timestamps?: Record<string, number>;
+  /** Epoch ms for every table not named above. */
+  all?: number;
+}
+
 export interface SqlOptions {
-  /** Pin tables to a version (time travel); others use their latest. */
+  /** Time travel; see {@link AsOf}. */
+  asOf?: AsOf;
+  /** @deprecated Same as `asOf.versions`. */
   versions?: Record<string, number>;
 }
 
@@ -27,6 +54,8 @@ export interface SqlOptions {
 export interface SqlSession {
   /** Tables visible as views, with the version each one shows. */
   readonly tables: ReadonlyMap<string, number>;
+  /** Tables of the lake that time travel hides (no commit yet at the time asked), with why. */
+  readonly hidden: ReadonlyMap<string, string>;
   query(sql: string): Promise<SqlResult>;
   close(): void;
 }
@@ -51,45 +80,175 @@ export async function listTables(lakeDir: string): Promise<string[]> {
   return tables;
 }
 
-/** Open a SQL session: register views, then lock DuckDB down to reading the lake. */
+/** Open a SQL session: lock DuckDB down to reading the lake, then register the views. */
 export async function openSql(lakeDir: string, options: SqlOptions = {}): Promise<SqlSession> {
-  const root = resolve(lakeDir);
+  const root = await lakeRoot(lakeDir);
+  const names = await listTables(root);
+  for (const name of names) await checkInside(root, name);
+  const asOf = checkAsOf(options, names, lakeDir);
+
+  const spillDir = await mkdtemp(join(tmpdir(), 'palisade-sql-'));
+  let db: DuckDb | undefined;
+  try {
+    db = await openDuckDb();
+    await lockDown(db.connection, root, spillDir);
+    const tables = new Map<string, number>();
+    const hidden = new Map<string, string>();
+    const sensors: SensorTable[] = [];
+    for (const name of names) {
+      const pick = await pickVersion(join(root, name), name, asOf);
+      if (typeof pick === 'string') {
+        hidden.set(name.toLowerCase(), pick);
+        continue;
+      }
+      const snapshot = await snapshotAt(join(root, name), name, pick);
+      if (!snapshot) continue;
+      await db.connection.run(`CREATE VIEW ${sqlIdent(name)} AS ${viewQuery(root, name, snapshot)}`);
+      tables.set(name, snapshot.version);
+      if (!NON_SENSOR_TABLES.has(name)) sensors.push({ name, fields: snapshot.schema.fields });
+    }
+    if (!names.some((n) => n.toLowerCase() === EVENTS_VIEW)) {
+      await db.connection.run(`CREATE VIEW ${sqlIdent(EVENTS_VIEW)} AS ${eventsViewQuery(sensors)}`);
+    }
+    const context: ErrorContext = { root, hidden };
+    const open = db;
+    return {
+      tables,
+      hidden,
+      query: (sql) => runQuery(open, sql, context),
+      close: () => {
+        open.close();
+        rmSync(spillDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    db?.close();
+    await rm(spillDir, { recursive: true, force: true });
+    if (e instanceof Error && !(e instanceof UsageError) && /Permission Error/.test(e.message)) {
+      throw new UsageError(explainError(e.message, { root, hidden: new Map() }));
+    }
+    throw e;
+  }
+}
+
+/** The lake's real path: DuckDB judges file access by real paths, so the lake is named by one. */
+async function lakeRoot(lakeDir: string): Promise<string> {
+  let root: string;
+  try {
+    root = await realpath(resolve(lakeDir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`lake not found: ${lakeDir}`);
+    throw new InfraError('lake.read', `cannot read ${lakeDir}`, { cause: e });
+  }
   if (root.includes('=')) {
     throw new UsageError(`lake path must not contain '=' (it would be read as a partition): ${root}`);
   }
-  const names = await listTables(root);
-  for (const pinned of Object.keys(options.versions ?? {})) {
-    if (!names.includes(pinned)) throw new UsageError(`no table '${pinned}' in ${lakeDir}`);
+  return root;
+}
+
+/** A table directory that is a link out of the lake cannot be read under the guard: say so up front. */
+async function checkInside(root: string, name: string): Promise<void> {
+  const real = await realpath(join(root, name));
+  if (!isInside(root, real)) {
+    throw new UsageError(
+      `table '${name}' links outside the lake (to ${real}); lake SQL reads only inside ${root}`,
+    );
   }
-  const db = await openDuckDb();
+}
+
+const isInside = (root: string, path: string) => {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/** Validated time travel, merged with the deprecated `versions`. */
+function checkAsOf(options: SqlOptions, names: readonly string[], lakeDir: string): AsOf {
+  const versions = { ...options.versions, ...options.asOf?.versions };
+  const timestamps = { ...options.asOf?.timestamps };
+  const all = options.asOf?.all;
+  for (const [table, version] of Object.entries(versions)) {
+    if (!Number.isSafeInteger(version) || version < 0)
+      throw new UsageError(`version of '${table}' must be a whole number ≥ 0, got ${version}`);
+    if (table in timestamps)
+      throw new UsageError(`'${table}' is given both a version and a timestamp; give one`);
+  }
+  for (const [table, at] of Object.entries(timestamps)) checkTime(at, table);
+  if (all !== undefined) checkTime(all, 'all tables');
+  for (const table of [...Object.keys(versions), ...Object.keys(timestamps)]) {
+    if (!names.includes(table)) throw new UsageError(`no table '${table}' in ${lakeDir}`);
+  }
+  return { versions, timestamps, ...(all === undefined ? {} : { all }) };
+}
+
+function checkTime(at: number, what: string): void {
+  if (!Number.isFinite(at) || Number.isNaN(new Date(at).getTime()))
+    throw new UsageError(`time for ${what} must be epoch milliseconds, got ${at}`);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The version a table shows (undefined: latest), or why it is hidden. */
+async function pickVersion(dir: string, name: string, asOf: AsOf): Promise<number | undefined | string> {
+  const pinned = asOf.versions?.[name];
+  if (pinned !== undefined) return pinned;
+  const at = asOf.timestamps?.[name] ?? asOf.all;
+  if (at === undefined) return undefined;
+  const found = await versionAt(dir, at);
+  switch (found.kind) {
+    case 'version':
+      return found.version;
+    case 'empty':
+      return undefined;
+    case 'before-first':
+      return `no table '${name}' as of ${iso(at)}: its first commit is at ${iso(found.first)}`;
+    case 'cleaned':
+      throw new UsageError(
+        `cannot read table '${name}' as of ${iso(at)}: its log now starts at version ` +
+          `${found.oldest.version} (${iso(found.oldest.timestamp)}); older commits were cleaned up`,
+      );
+  }
+}
+
+/** The table's snapshot at `version` (latest when undefined); a missing version is bad input. */
+async function snapshotAt(
+  dir: string,
+  name: string,
+  version: number | undefined,
+): Promise<Snapshot | undefined> {
   try {
-    const tables = new Map<string, number>();
-    for (const name of names) {
-      const snapshot = await readSnapshot(join(root, name), options.versions?.[name]);
-      if (!snapshot) continue;
-      await db.connection.run(`CREATE VIEW ${sqlIdent(name)} AS ${viewQuery(join(root, name), snapshot)}`);
-      tables.set(name, snapshot.version);
-    }
-    await lockDown(db, root);
-    return {
-      tables,
-      query: (sql) => runQuery(db, sql),
-      close: () => db.close(),
-    };
+    return await readSnapshot(dir, version);
   } catch (e) {
-    db.close();
+    if (version !== undefined && e instanceof InfraError && e.code === 'delta.version') {
+      const versions = await listVersions(dir);
+      const latest = versions[versions.length - 1];
+      throw new UsageError(
+        `no version ${version} of table '${name}'` +
+          (latest === undefined ? '' : ` (latest is ${latest})`) +
+          (version >= 1e9 ? '; a time is given in epoch milliseconds' : ''),
+      );
+    }
     throw e;
   }
 }
 
 /** The SELECT behind a table's view: its snapshot's files, columns in schema order. */
-function viewQuery(tableDir: string, snapshot: Snapshot): string {
+function viewQuery(root: string, name: string, snapshot: Snapshot): string {
+  const tableDir = join(root, name);
   const fields = snapshot.schema.fields;
   if (snapshot.files.size === 0) {
     const cols = fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${sqlIdent(f.name)}`);
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
-  const files = [...snapshot.files.keys()].map((p) => sqlString(join(tableDir, p)));
+  const files = [...snapshot.files.keys()].map((p) => {
+    const path = resolve(tableDir, p);
+    // A log entry is data, not trust: an absolute path or a `..` may not lead out of the table.
+    if (!path.startsWith(tableDir + sep)) {
+      throw new UsageError(
+        `table '${name}': data file '${p}' is outside the table; lake SQL reads only the lake`,
+      );
+    }
+    return sqlString(path);
+  });
   const partitionTypes = snapshot.metadata.partitionColumns
     .map((c) => {
       const f = fields.find((x) => x.name === c);
@@ -104,27 +263,14 @@ function viewQuery(tableDir: string, snapshot: Snapshot): string {
   return `SELECT ${fields.map((f) => sqlIdent(f.name)).join(', ')} FROM ${source}`;
 }
 
-async function lockDown(db: DuckDb, root: string): Promise<void> {
-  const dir = root.endsWith(sep) ? root : root + sep;
-  await db.connection.run(`SET allowed_directories = [${sqlString(dir)}]`);
-  await db.connection.run('SET enable_external_access = false');
-  await db.connection.run('SET lock_configuration = true');
-}
-
-async function runQuery(db: DuckDb, sql: string): Promise<SqlResult> {
-  let statements: Awaited<ReturnType<typeof db.connection.extractStatements>>;
-  try {
-    statements = await db.connection.extractStatements(sql);
-  } catch (e) {
-    throw new UsageError(oneLine((e as Error).message));
-  }
-  if (statements.count !== 1)
-    throw new UsageError(`expected exactly one SQL statement, got ${statements.count}`);
+async function runQuery(db: DuckDb, sql: string, context: ErrorContext): Promise<SqlResult> {
+  const statements = await checkQuery(db.connection, sql, context);
   try {
     const prepared = await statements.prepare(0);
+    // The check above already refused anything that is not a SELECT; this is the second lock.
     if (prepared.statementType !== StatementType.SELECT) {
       throw new UsageError(
-        `only queries are allowed: the lake is read-only (got ${StatementType[prepared.statementType]})`,
+        `${StatementType[prepared.statementType]} is not allowed: lake SQL runs only queries`,
       );
     }
     const reader = await prepared.runAndReadAll();
@@ -140,12 +286,9 @@ async function runQuery(db: DuckDb, sql: string): Promise<SqlResult> {
     return { columns, types, rows };
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(oneLine((e as Error).message));
+    throw new UsageError(explainError((e as Error).message, context));
   }
 }
-
-/** DuckDB messages carry the query with a caret on later lines; keep the first. */
-const oneLine = (s: string) => (s.split('\n')[0] ?? s).trim();
 
 /** DuckDB's JS values made JSON-friendly; `type` is the column's DuckDB type text. */
 export function plain(value: unknown, type: string): unknown {

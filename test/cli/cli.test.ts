@@ -1,26 +1,33 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openLakeWriter } from '#lake';
 import { palisade, ROOT } from '../helpers/cli.js';
+import { setCommitTime } from '../helpers/delta-log.js';
 import { fixtureLines } from '../helpers/metron.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const BRO_RAW = join(ROOT, 'test', 'fixtures', 'metron', 'bro', 'raw', 'BroExampleOutput');
 
 describe('palisade --help', () => {
-  it.each([[[]], [['demo']], [['ingest']], [['sql']]])(
-    'palisade %j --help prints usage and exits 0',
-    (cmd) => {
-      const r = palisade([...cmd, '--help']);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^Usage: palisade/);
-      expect(r.stderr).toBe('');
-    },
-  );
+  it.each([
+    [[]],
+    [['demo']],
+    [['ingest']],
+    [['sql']],
+    [['batch']],
+    [['batch', 'compact']],
+    [['batch', 'vacuum']],
+  ])('palisade %j --help prints usage and exits 0', (cmd) => {
+    const r = palisade([...cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: palisade/);
+    expect(r.stderr).toBe('');
+  });
 
   it('lists the commands', () => {
     const r = palisade(['--help']);
-    for (const c of ['demo', 'ingest', 'sql']) expect(r.stdout).toContain(c);
+    for (const c of ['demo', 'ingest', 'sql', 'batch']) expect(r.stdout).toContain(c);
   });
 });
 
@@ -144,5 +151,180 @@ describe('palisade demo', () => {
     const r = palisade(['demo', '--lake', join(ROOT, 'config')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not made by the demo/);
+  });
+});
+
+/** Exit 2, one `palisade:` line on stderr matching `message`, no stack, nothing on stdout. */
+function expectUsageError(r: ReturnType<typeof palisade>, message: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/^palisade: /);
+  expect(r.stderr.trim().replace(/^palisade: /, '')).toMatch(message);
+  expect(r.stderr).not.toMatch(/\bat .*\.(js|ts):\d+/);
+}
+
+describe('sql refuses escapes from the lake', () => {
+  const base = tempDir();
+  const lake = join(base, 'lake');
+  const outside = join(base, 'outside');
+  beforeAll(async () => {
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret.txt'), 'TOP-SECRET\n');
+    const w = await openLakeWriter(lake);
+    await w.append('t', [{ timestamp: Date.UTC(2024, 4, 1), guid: 'g', 'source.type': 'test' }]);
+    w.close();
+    symlinkSync(join(outside, 'secret.txt'), join(lake, 'leak.txt'));
+  });
+
+  it.each([
+    [
+      "SELECT * FROM read_csv('/etc/passwd')",
+      /^no permission to read "\/etc\/passwd": lake SQL reads only files inside the lake /,
+    ],
+    ["SELECT * FROM glob('/etc/*')", /^no permission to read "\/etc\/\*"/],
+    [
+      `SELECT * FROM read_text('${lake}/../outside/secret.txt')`,
+      /^no permission to read ".*\/lake\/\.\.\/outside\/secret\.txt"/,
+    ],
+    [
+      `SELECT * FROM read_text('${lake}/leak.txt')`,
+      /^no permission to read ".*\/leak\.txt": .*a link counts as where it points/,
+    ],
+    ["SELECT * FROM read_text('https://example.com/')", /^no permission to read "https:\/\/example\.com\/"/],
+    [`COPY t TO '${outside}/out.csv'`, /^COPY is not allowed: SQL cannot copy data to or from files/],
+    [`ATTACH '${outside}/x.duckdb' AS x`, /^ATTACH is not allowed/],
+    ['INSTALL httpfs', /^INSTALL is not allowed/],
+    ['SET enable_external_access = true', /^SET is not allowed: the session settings are locked/],
+    ['DROP VIEW t', /^DROP is not allowed: the lake is read-only/],
+    ['SELECT 1; DROP VIEW t', /^expected exactly one SQL statement, got 2$/],
+    [
+      `SELECT * FROM enable_logging(storage = 'file', storage_path = '${lake}/logs')`,
+      /^enable_logging\(\) is not allowed/,
+    ],
+    ["SELECT * FROM query('SELECT 1')", /^query\(\) is not allowed/],
+  ])('%s', (query, message) => {
+    expectUsageError(palisade(['sql', '--lake', lake, query]), message);
+  });
+
+  it('wrote nothing', () => {
+    expect(existsSync(join(outside, 'out.csv'))).toBe(false);
+    expect(existsSync(join(outside, 'x.duckdb'))).toBe(false);
+    expect(existsSync(join(lake, 'logs'))).toBe(false);
+    expect(readdirSync(outside)).toEqual(['secret.txt']);
+  });
+
+  it('runs "SELECT 1; -- comment" and "SELECT 1;;" as one query', () => {
+    for (const q of ['SELECT 1 AS x; -- comment', 'SELECT 1 AS x;;']) {
+      const r = palisade(['sql', '--lake', lake, '--format', 'json', q]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('{"x":1}\n');
+    }
+  });
+});
+
+describe('sql --as-of', () => {
+  const lake = tempDir();
+  const T0 = Date.UTC(2026, 10, 27, 12);
+  const HOUR = 3_600_000;
+  beforeAll(async () => {
+    const w = await openLakeWriter(lake);
+    const rows = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({ timestamp: T0 + i, guid: `${tag}-${i}`, 'source.type': tag }));
+    // a: 2, then 3 more at +1h, then 4 more at +2h; b: 10 at +90min
+    for (const [v, n] of [2, 3, 4].entries()) {
+      await w.append('a', rows(n, 'a'));
+      setCommitTime(lake, 'a', v, T0 + v * HOUR);
+    }
+    await w.append('b', rows(10, 'b'));
+    setCommitTime(lake, 'b', 0, T0 + 1.5 * HOUR);
+    w.close();
+  });
+
+  const count = (table: string, ...asOf: string[]) =>
+    palisade([
+      'sql',
+      '--lake',
+      lake,
+      '--format',
+      'json',
+      ...asOf.flatMap((a) => ['--as-of', a]),
+      `SELECT count(*) AS n FROM ${table}`,
+    ]);
+
+  it.each([
+    ['a', [], 9],
+    ['a', ['a=0'], 2],
+    ['a', ['a=1'], 5],
+    ['a', [`a=${T0 + HOUR}`], 5],
+    ['a', [`a=${T0 + HOUR - 1}`], 2],
+    ['a', ['2026-11-27T13:00:00Z'], 5],
+    ['a', ['2026-11-27T14:00:00+01:00'], 5],
+    ['a', ['2026-11-27 13:59:59.999Z'], 5],
+    ['a', [String(T0 + 2 * HOUR)], 9],
+    ['a', ['a=0', '2026-11-28'], 2],
+    ['b', ['a=0', '2026-11-27T14:00:00Z'], 10],
+    ['events', ['2026-11-27T13:30:00Z'], 15],
+    ['events', ['a=0'], 12],
+  ])('%s with --as-of %j counts %i', (table, asOf, n) => {
+    const r = count(table, ...asOf);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ n });
+  });
+
+  it.each([
+    [
+      'b',
+      ['2026-11-27T13:00:00Z'],
+      /^no table 'b' as of 2026-11-27T13:00:00\.000Z: its first commit is at 2026-11-27T13:30:00\.000Z$/,
+    ],
+    ['a', ['2026-11-27'], /^no table 'a' as of 2026-11-27T00:00:00\.000Z/],
+    ['a', ['a=7'], /^no version 7 of table 'a' \(latest is 2\)$/],
+    [
+      'a',
+      ['a=1700000000'],
+      /^no version 1700000000 of table 'a' \(latest is 2\); a time is given in epoch milliseconds$/,
+    ],
+    ['a', ['nosuch=1'], /^no table 'nosuch' in /],
+    ['a', ['a=yesterday'], /^--as-of expects TABLE=VERSION, TABLE=TIME or TIME, .* got 'a=yesterday'$/],
+    ['a', ['2026-11-27T13:00:00'], /^--as-of expects .* got '2026-11-27T13:00:00'$/],
+    ['a', ['2026-02-30T00:00:00Z'], /^--as-of expects .* got '2026-02-30T00:00:00Z'$/],
+    [
+      'a',
+      ['2026-11-27T13:00:00Z', '2026-11-27T14:00:00Z'],
+      /^--as-of: one TIME for all tables, got a second/,
+    ],
+    ['a', ['a=1', 'a=2'], /^--as-of: table 'a' is given twice$/],
+    ['a', ['=1'], /^--as-of: '' is not a table name/],
+  ])('%s with --as-of %j is refused', (table, asOf, message) => {
+    expectUsageError(count(table, ...asOf), message);
+  });
+});
+
+describe('sql events view', () => {
+  const lake = tempDir();
+  beforeAll(async () => {
+    const w = await openLakeWriter(lake);
+    const t = Date.UTC(2024, 4, 1);
+    await w.append('bro', [
+      { timestamp: t, guid: 'b1', 'source.type': 'bro', protocol: 'dns', ip_src_port: 53 },
+    ]);
+    await w.append('snort', [{ timestamp: t, guid: 's1', 'source.type': 'snort', ip_src_port: '80' }]);
+    await w.append('errors', [{ timestamp: t, guid: 'e1', 'source.type': 'error' }]);
+    w.close();
+  });
+
+  it('spans the sensor tables with a sensor column', () => {
+    const r = palisade([
+      'sql',
+      '--lake',
+      lake,
+      '--format',
+      'csv',
+      'SELECT sensor, source.type AS st, protocol, ip_src_port FROM events ORDER BY sensor',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('sensor,st,protocol,ip_src_port\nbro,bro,dns,53\nsnort,snort,,80\n');
   });
 });
