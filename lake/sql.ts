@@ -46,8 +46,6 @@ export interface AsOf {
 export interface SqlOptions {
   /** Time travel; see {@link AsOf}. */
   asOf?: AsOf;
-  /** @deprecated Same as `asOf.versions`. */
-  versions?: Record<string, number>;
 }
 
 /** A read-only SQL session over one lake directory. */
@@ -161,9 +159,9 @@ const isInside = (root: string, path: string) => {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 };
 
-/** Validated time travel, merged with the deprecated `versions`. */
+/** Validated time travel. */
 function checkAsOf(options: SqlOptions, names: readonly string[], lakeDir: string): AsOf {
-  const versions = { ...options.versions, ...options.asOf?.versions };
+  const versions = { ...options.asOf?.versions };
   const timestamps = { ...options.asOf?.timestamps };
   const all = options.asOf?.all;
   for (const [table, version] of Object.entries(versions)) {

@@ -139,42 +139,12 @@ describe('Delta tables', () => {
   });
 
   it('reads a table as of an earlier version', async () => {
-    const s = await openSql(lake, { versions: { t1: 0 } });
+    const s = await openSql(lake, { asOf: { versions: { t1: 0 } } });
     try {
       expect((await s.query('SELECT count(*) AS n FROM t1')).rows).toEqual([{ n: 30 }]);
       expect(s.tables.get('t1')).toBe(0);
     } finally {
       s.close();
     }
-  });
-});
-
-describe('SQL guard', () => {
-  const lake = tempDir();
-  beforeAll(async () => {
-    const w = await openLakeWriter(lake);
-    await w.append('t', events(3));
-    w.close();
-  });
-
-  it.each([
-    ["SELECT * FROM read_csv('/etc/passwd')", /disabled|Permission/i],
-    ["SELECT * FROM read_text('/etc/hostname')", /disabled|Permission/i],
-    ["COPY t TO '/tmp/palisade-leak.csv'", /only queries|disabled/],
-    ['CREATE TABLE x AS SELECT 1', /only queries/],
-    ['SET enable_external_access = true', /only queries/],
-    ['SELECT 1; SELECT 2', /exactly one/],
-    ["ATTACH '/tmp/x.db' AS x", /only queries|disabled/],
-  ])('refuses %s', async (sql, message) => {
-    const s = await openSql(lake);
-    try {
-      await expect(s.query(sql)).rejects.toThrow(message);
-    } finally {
-      s.close();
-    }
-  });
-
-  it('still reads the lake after refusing', async () => {
-    expect(await query(lake, 'SELECT count(*) AS n FROM t')).toEqual([{ n: 3 }]);
   });
 });

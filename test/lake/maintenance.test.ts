@@ -33,7 +33,7 @@ function events(batch: string, n: number, extra: (i: number) => Event = () => ({
 }
 
 async function query(lake: string, sql: string, versions?: Record<string, number>) {
-  const s = await openSql(lake, { versions });
+  const s = await openSql(lake, versions ? { asOf: { versions } } : {});
   try {
     return (await s.query(sql)).rows;
   } finally {

@@ -148,13 +148,4 @@ describe('time travel', () => {
     expect(e).toBeInstanceOf(UsageError);
     expect(e?.message).toMatch(message);
   });
-
-  it('still accepts the older `versions` option', async () => {
-    const s = await openSql(lake, { versions: { a: 1 } });
-    try {
-      expect((await s.query('SELECT count(*) AS n FROM a')).rows).toEqual([{ n: 5 }]);
-    } finally {
-      s.close();
-    }
-  });
 });
