@@ -1,11 +1,14 @@
 import type { Leaf, PartitionColumns } from './batch.js';
 
 /** Delta truncates string statistics; a prefix is a valid lower bound but not an upper one. */
-const STATS_STRING_LIMIT = 32;
+export const STATS_STRING_LIMIT = 32;
 
-type Tree = Record<string, unknown>;
+/** A stats object (`minValues`, `maxValues`, `nullCount`), nested like the schema. */
+export type StatsTree = Record<string, unknown>;
+type Tree = StatsTree;
 
-function setPath(target: Tree, path: readonly string[], value: unknown): void {
+/** Set a value at a nested path of a stats object, creating the structs on the way. */
+export function setPath(target: Tree, path: readonly string[], value: unknown): void {
   let node = target;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i] as string;

@@ -1,22 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { walkLeaves } from '../delta/batch.js';
 import { type DeltaStruct, sqlIdent } from '../delta/schema.js';
+import { STATS_STRING_LIMIT, type StatsTree, setPath } from '../delta/stats.js';
 import { sqlString } from '../duckdb.js';
 
-/** Same bound as lake/delta/stats.ts: longer strings give a prefix as min and no max. */
-const STATS_STRING_LIMIT = 32;
-
-type Tree = Record<string, unknown>;
-
-function setPath(target: Tree, path: readonly string[], value: unknown): void {
-  let node = target;
-  for (let i = 0; i < path.length - 1; i++) {
-    const seg = path[i] as string;
-    node[seg] ??= {};
-    node = node[seg] as Tree;
-  }
-  node[path[path.length - 1] as string] = value;
-}
+type Tree = StatsTree;
 
 /** A JSON-safe statistic, or undefined when it cannot be stated exactly (a long beyond 2^53). */
 function jsonValue(v: unknown): number | string | undefined {
