@@ -4,14 +4,17 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Event } from '#core';
 import { type LakeWriter, openLakeWriter } from '#lake';
 import { EVENT_FIELDS } from './data.js';
-import { type Check, mb, measure, median, type ResultRow, rate, ratio } from './report.js';
+import { type Check, gib, mb, measure, median, type ResultRow, rate, ratio, watchRss } from './report.js';
 import {
   appendChunks,
+  copyFromReadJson,
   copyPartitioned,
   copyToFile,
+  lakeColumnOrder,
   type ShapedPartition,
   shapeByDay,
   sqlString,
+  writeNdjson,
   writeViaNdjson,
 } from './writers.js';
 
@@ -24,7 +27,10 @@ import {
  *     DEPENDENCIES.md §2; (b′) the same append with a `PARTITION_BY (dt)` COPY, the lake's layout;
  * (c) reference: `JSON.stringify` of every event to NDJSON text, no I/O;
  * (d) the alternative the lake used first (NDJSON staging → `read_json` → `COPY`), on rows
- *     nested beforehand, kept to show why data chunks were chosen.
+ *     nested beforehand, kept to show why data chunks were chosen;
+ * (e) the lake issue's yardstick: DuckDB alone, `COPY (SELECT * FROM read_json('events.ndjson'))
+ *     TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)` on the same events written beforehand
+ *     (untimed) as NDJSON. The headline is rows/s of (a) ÷ rows/s of (e).
  */
 
 /** The table the lake case writes. */
@@ -48,6 +54,17 @@ export interface LakeWriteFigures {
   ndjsonPathMs: number;
   ndjsonPathStagingMs: number;
   ndjsonPathCopyMs: number;
+  /** (e): DuckDB's `read_json` → `COPY` zstd, and its file. */
+  readJsonMs: number;
+  readJsonBytes: number;
+  readJsonNdjsonBytes: number;
+  readJsonColumns: number;
+  /** Peak RSS over (a)'s runs and over (e)'s, and RSS when (a) started (the events are held). */
+  oursPeakRss: number;
+  readJsonPeakRss: number;
+  rssAtStart: number;
+  readJsonRssAtStart: number;
+  rssMethod: string;
 }
 
 export interface LakeWriteResult {
@@ -86,6 +103,7 @@ export async function benchLakeWrite(
   // (a) ours. The writer's DuckDB is opened before the timed span, as the baseline's is.
   const oursDir = (i: number) => join(workDir, `lake-${i < 0 ? 'warm-up' : i}`);
   let writer: LakeWriter | undefined;
+  const oursRss = watchRss();
   const ours = await measure({
     runs,
     before: async (i) => {
@@ -95,14 +113,38 @@ export async function benchLakeWrite(
     run: async (i) => (await (writer as LakeWriter).append(BENCH_TABLE, input(i))).files,
     after: () => writer?.close(),
   });
+  const oursPeakRss = oursRss.stop();
   const lakeDir = oursDir(runs - 1);
   const oursParquet = await parquetFiles(join(lakeDir, BENCH_TABLE));
   const oursBytes = await totalSize(oursParquet);
 
+  // (e) DuckDB alone: read_json → COPY zstd, from NDJSON of the same events written untimed.
+  const ndjsonInput = join(workDir, 'events.ndjson');
+  const ndjsonWarmUp = join(workDir, 'events-warm-up.ndjson');
+  await writeNdjson(ndjsonInput, events);
+  await writeNdjson(ndjsonWarmUp, warmUp);
+  const readJsonNdjsonBytes = (await stat(ndjsonInput)).size;
+  const readJsonFile = join(workDir, 'read-json.parquet');
+  let db: Db | undefined;
+  const readJsonRss = watchRss();
+  const readJson = await measure({
+    runs,
+    before: async () => {
+      await rm(readJsonFile, { force: true });
+      db = await openDb();
+    },
+    run: (i) => copyFromReadJson((db as Db).connection, i < 0 ? ndjsonWarmUp : ndjsonInput, readJsonFile),
+    after: () => closeDb(db),
+  });
+  const readJsonPeakRss = readJsonRss.stop();
+  await rm(ndjsonInput, { force: true });
+  await rm(ndjsonWarmUp, { force: true });
+  const { checks: readJsonChecks, columns: readJsonColumnCount } = await verifyReadJson(events, readJsonFile);
+  await rm(readJsonFile, { force: true });
+
   // (b) and (b′): one append, then both COPYs, each timed on its own.
   const baselineFile = join(workDir, 'baseline.parquet');
   const baselinePartDir = join(workDir, 'baseline-partitioned');
-  let db: Db | undefined;
   const baseline = await measure({
     runs,
     before: async () => {
@@ -113,11 +155,11 @@ export async function benchLakeWrite(
     run: async (i) => {
       const connection = (db as Db).connection;
       const t0 = performance.now();
-      await appendChunks(connection, input(i));
+      const select = await appendChunks(connection, input(i));
       const t1 = performance.now();
-      await copyToFile(connection, baselineFile);
+      await copyToFile(connection, select, baselineFile);
       const t2 = performance.now();
-      await copyPartitioned(connection, baselinePartDir);
+      await copyPartitioned(connection, select, baselinePartDir);
       return { appendMs: t1 - t0, copyMs: t2 - t1, copyPartMs: performance.now() - t2 };
     },
     after: () => closeDb(db),
@@ -154,6 +196,7 @@ export async function benchLakeWrite(
     warmUp: shapeByDay(warmUp),
     all: shapeByDay(events),
   };
+  const order = { warmUp: lakeColumnOrder(warmUp), all: lakeColumnOrder(events) };
   const ndjson = await measure({
     runs,
     before: async () => {
@@ -163,19 +206,22 @@ export async function benchLakeWrite(
     },
     run: (i) => {
       const parts = i < 0 ? shaped?.warmUp : shaped?.all;
-      return writeViaNdjson((db as Db).connection, parts ?? [], ndjsonDir);
+      return writeViaNdjson((db as Db).connection, parts ?? [], i < 0 ? order.warmUp : order.all, ndjsonDir);
     },
     after: () => closeDb(db),
   });
   shaped = undefined;
   const ndjsonFiles = await parquetFiles(ndjsonDir);
 
-  const checks = await verify(events, {
-    '(a) lake': `read_parquet(${sqlString(`${join(lakeDir, BENCH_TABLE)}/**/*.parquet`)})`,
-    '(b) baseline file': `read_parquet(${sqlString(baselineFile)})`,
-    "(b') baseline partitioned": `read_parquet(${sqlString(`${baselinePartDir}/**/*.parquet`)})`,
-    '(d) NDJSON path': `read_parquet(${sqlString(`${ndjsonDir}/*.parquet`)})`,
-  });
+  const checks = [...readJsonChecks];
+  checks.push(
+    ...(await verify(events, {
+      '(a) lake': `read_parquet(${sqlString(`${join(lakeDir, BENCH_TABLE)}/**/*.parquet`)})`,
+      '(b) baseline file': `read_parquet(${sqlString(baselineFile)})`,
+      "(b') baseline partitioned": `read_parquet(${sqlString(`${baselinePartDir}/**/*.parquet`)})`,
+      '(d) NDJSON path': `read_parquet(${sqlString(`${ndjsonDir}/*.parquet`)})`,
+    })),
+  );
   await rm(baselineFile, { force: true });
   await rm(baselinePartDir, { recursive: true, force: true });
   await rm(ndjsonDir, { recursive: true, force: true });
@@ -195,6 +241,15 @@ export async function benchLakeWrite(
     ndjsonPathMs: ndjson.median,
     ndjsonPathStagingMs: median(ndjson.values.map((v) => v.ndjsonMs)),
     ndjsonPathCopyMs: median(ndjson.values.map((v) => v.copyMs)),
+    readJsonMs: readJson.median,
+    readJsonBytes: readJson.values[0] ?? 0,
+    readJsonNdjsonBytes,
+    readJsonColumns: readJsonColumnCount,
+    oursPeakRss,
+    readJsonPeakRss,
+    rssAtStart: oursRss.startBytes,
+    readJsonRssAtStart: readJsonRss.startBytes,
+    rssMethod: oursRss.method,
   };
   const label = `lake write ${n.toLocaleString('en-US')} rows`;
   const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -206,7 +261,9 @@ export async function benchLakeWrite(
       runsMs: ours.runs,
       rate: rate(n, ours.median, 'rows'),
       ratio: ratio(ours.median, figures.baselineMs),
-      notes: `${mb(oursBytes)} in ${oursParquet.length} files (one per dt) + Delta commit`,
+      notes:
+        `${mb(oursBytes)} in ${oursParquet.length} files (one per dt) + Delta commit; ` +
+        `${(oursBytes / n).toFixed(1)} B/event; peak RSS ${gib(oursPeakRss)}`,
     },
     {
       case: label,
@@ -247,6 +304,18 @@ export async function benchLakeWrite(
         `${ms(figures.ndjsonPathStagingMs)} + read_json/COPY ${ms(figures.ndjsonPathCopyMs)}; ` +
         `${percent(ndjson.median, ours.median)} of (a)`,
     },
+    {
+      case: label,
+      variant: "(e) DuckDB alone: COPY (SELECT * FROM read_json('events.ndjson'))",
+      medianMs: readJson.median,
+      runsMs: readJson.runs,
+      rate: rate(n, readJson.median, 'rows'),
+      ratio: ratio(readJson.median, figures.baselineMs),
+      notes:
+        `${mb(figures.readJsonBytes)} in 1 file, ${readJsonColumnCount} flat columns as detected; ` +
+        `${(figures.readJsonBytes / n).toFixed(1)} B/event; from ${mb(readJsonNdjsonBytes)} of NDJSON ` +
+        `written untimed; peak RSS ${gib(readJsonPeakRss)}`,
+    },
   ];
   return { rows, checks, figures, lakeDir };
 }
@@ -264,22 +333,71 @@ async function totalSize(files: readonly string[]): Promise<number> {
   return total;
 }
 
-const AGGREGATE =
+/** The aggregates every output must reproduce; `country` names the country column. */
+const aggregate = (country: string) =>
   'count(*) AS n, sum(bytes) AS bytes, count(DISTINCT ip_src_addr) AS sources, ' +
-  'count(*) FILTER (WHERE is_alert) AS alerts, count(DISTINCT enrichments.geo.ip_dst_addr.country) AS countries';
+  `count(*) FILTER (WHERE is_alert) AS alerts, count(DISTINCT ${country}) AS countries`;
+const AGGREGATE = aggregate('enrichments.geo.ip_dst_addr.country');
 
-/**
- * Read every output back with DuckDB: each must give the events' own count, `sum(bytes)`,
- * distinct sources, alerts and countries, and all must have the same Parquet schema.
- */
-async function verify(events: readonly Event[], outputs: Record<string, string>): Promise<Check[]> {
-  const expected = {
+/** The events' own figures for {@link aggregate}, as strings. */
+function expectedOf(events: readonly Event[]): Record<string, string> {
+  return {
     n: String(events.length),
     bytes: String(events.reduce((s, e) => s + (e.bytes as number), 0)),
     sources: String(new Set(events.map((e) => e.ip_src_addr)).size),
     alerts: String(events.filter((e) => e.is_alert === true).length),
     countries: String(new Set(events.map((e) => e[EVENT_FIELDS.country])).size),
   };
+}
+
+/**
+ * (e)'s file read back: the same aggregates as the lake's outputs (its columns are the flat
+ * dotted names `read_json` saw), and one column per event field.
+ */
+async function verifyReadJson(
+  events: readonly Event[],
+  file: string,
+): Promise<{ checks: Check[]; columns: number }> {
+  const expected = expectedOf(events);
+  const fields = new Set(events.flatMap((e) => Object.keys(e))).size;
+  const db = await openDb();
+  try {
+    const source = `read_parquet(${sqlString(file)})`;
+    const got = (
+      await db.connection.runAndReadAll(`SELECT ${aggregate(`"${EVENT_FIELDS.country}"`)} FROM ${source}`)
+    ).getRowObjectsJson()[0];
+    const same = got !== undefined && Object.entries(expected).every(([k, v]) => String(got[k]) === v);
+    const described = (await db.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`))
+      .getRowObjectsJson()
+      .map((r) => `${r.column_name} ${r.column_type}`);
+    return {
+      columns: described.length,
+      checks: [
+        {
+          name: "lake write (e) read_json's file reads back",
+          ok: same,
+          detail: same
+            ? `count ${got.n}, sum(bytes) ${got.bytes}, distinct ip_src_addr ${got.sources}, alerts ${got.alerts}`
+            : `got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`,
+        },
+        {
+          name: 'lake write (e) read_json found every field',
+          ok: described.length === fields,
+          detail: `${described.length} columns for ${fields} event fields: ${described.join(', ')}`,
+        },
+      ],
+    };
+  } finally {
+    closeDb(db);
+  }
+}
+
+/**
+ * Read every output back with DuckDB: each must give the events' own count, `sum(bytes)`,
+ * distinct sources, alerts and countries, and all must have the same Parquet schema.
+ */
+async function verify(events: readonly Event[], outputs: Record<string, string>): Promise<Check[]> {
+  const expected = expectedOf(events);
   const db = await openDb();
   const checks: Check[] = [];
   try {

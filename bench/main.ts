@@ -8,12 +8,15 @@ import { benchLakeWrite, type LakeWriteFigures } from './lake-write.js';
 import {
   type Check,
   describeMachine,
+  gib,
   type Machine,
   machineLines,
   markdownTable,
+  processPeakRss,
   type ResultRow,
   resultsTable,
 } from './report.js';
+import { benchSqlQuery, QUERY_TABLE, type SqlQueryResult } from './sql-query.js';
 import { benchSqlRead } from './sql-read.js';
 
 /**
@@ -22,13 +25,16 @@ import { benchSqlRead } from './sql-read.js';
  * both produced the same thing. Writes bench/RESULTS.md; exits 1 if a check fails.
  */
 
-const USAGE = `usage: node dist/bench/main.js [--rows N] [--quick] [--out FILE]
-  --rows N    events for the lake write and SQL cases (default 1,000,000)
-  --quick     100,000 events and 50,000 + 25,000 Bro lines, for a fast look
-  --out FILE  where to write the results (default bench/RESULTS.md)`;
+const USAGE = `usage: node dist/bench/main.js [--rows N] [--query-rows N] [--quick] [--out FILE]
+  --rows N        events for the lake write and SQL read cases (default 1,000,000)
+  --query-rows N  rows of the table the query case writes and queries (default 10,000,000)
+  --quick         100,000 events, 1,000,000 query rows and 50,000 + 25,000 Bro lines, for a fast look
+  --out FILE      where to write the results (default bench/RESULTS.md)`;
 
 const DEFAULT_ROWS = 1_000_000;
 const QUICK_ROWS = 100_000;
+const DEFAULT_QUERY_ROWS = 10_000_000;
+const QUICK_QUERY_ROWS = 1_000_000;
 const BRO_LINES = 200_000;
 /** The all-lexeme line set is smaller: it is the slowest per line, and the ratio is per line. */
 const BRO_VARIANT_LINES = 100_000;
@@ -39,9 +45,13 @@ const WRITE_RUNS = 3;
 const SMALL_RUNS = 5;
 /** Above this time ratio of NDJSON path (d) over data chunks (b') for the same output, chunks are clearly faster. */
 const CLEARLY_FASTER = 1.3;
+/** The lake issue's targets: append rows/s ÷ DuckDB read_json rows/s, and query time ÷ bare DuckDB's. */
+const APPEND_TARGET = 0.8;
+const QUERY_TARGET = 1.2;
 
 interface Options {
   rows: number;
+  queryRows: number;
   broLines: number;
   broVariantLines: number;
   out: string;
@@ -54,6 +64,7 @@ function parseOptions(argv: string[]): Options {
       args: argv,
       options: {
         rows: { type: 'string' },
+        'query-rows': { type: 'string' },
         quick: { type: 'boolean', default: false },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -68,14 +79,18 @@ function parseOptions(argv: string[]): Options {
     process.exit(0);
   }
   const quick = values.quick === true;
-  let rows = quick ? QUICK_ROWS : DEFAULT_ROWS;
-  if (typeof values.rows === 'string') {
-    rows = Number(values.rows.replaceAll('_', ''));
-    if (!Number.isSafeInteger(rows) || rows < 1)
-      usage(`--rows must be a positive integer, got '${values.rows}'`);
-  }
+  const count = (flag: string, given: unknown, otherwise: number) => {
+    if (typeof given !== 'string') return otherwise;
+    const n = Number(given.replaceAll('_', ''));
+    if (!Number.isSafeInteger(n) || n < 1) usage(`--${flag} must be a positive integer, got '${given}'`);
+    return n;
+  };
+  const rows = count('rows', values.rows, quick ? QUICK_ROWS : DEFAULT_ROWS);
+  const queryRows = count('query-rows', values['query-rows'], quick ? QUICK_QUERY_ROWS : DEFAULT_QUERY_ROWS);
+  if (queryRows < 10) usage(`--query-rows must be at least 10 (the table is written in ten appends)`);
   return {
     rows,
+    queryRows,
     broLines: quick ? QUICK_BRO_LINES : BRO_LINES,
     broVariantLines: quick ? QUICK_BRO_VARIANT_LINES : BRO_VARIANT_LINES,
     out: typeof values.out === 'string' ? values.out : join(repoRoot(), 'bench', 'RESULTS.md'),
@@ -105,7 +120,9 @@ async function main(): Promise<number> {
   let writeRows: ResultRow[];
   let sqlRows: ResultRow[];
   let broRows: ResultRow[];
+  let queryRows: ResultRow[];
   let figures: LakeWriteFigures;
+  let query: SqlQueryResult;
   try {
     // Bro first, on a fresh heap; then the events for cases 1 and 3.
     log(
@@ -128,15 +145,24 @@ async function main(): Promise<number> {
     const sql = await benchSqlRead(write.lakeDir, options.rows, SMALL_RUNS);
     sqlRows = sql.rows;
     checks.push(...sql.checks);
+    await rm(write.lakeDir, { recursive: true, force: true });
+
+    log(
+      `case 4: queries on ${options.queryRows.toLocaleString('en-US')} rows (build, then warm-up + ${SMALL_RUNS} runs per query and side) …`,
+    );
+    query = await benchSqlQuery(join(work, 'lake-query'), options.queryRows, SMALL_RUNS, log);
+    queryRows = query.rows;
+    checks.push(...query.checks);
     log('done');
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const rows = [...writeRows, ...broRows, ...sqlRows];
+  const rows = [...writeRows, ...broRows, ...sqlRows, ...queryRows];
   const totalMs = performance.now() - started;
 
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(markdownTable(['check', 'ok', 'detail'], checkRows(checks)));
+  console.log(`\n${headline(figures, query).join('\n')}`);
   console.log(`\n${conclusion(figures).join('\n')}`);
   console.log(`\ntotal bench time ${seconds(totalMs)}`);
 
@@ -145,12 +171,64 @@ async function main(): Promise<number> {
     console.error(`\nbench: ${failed.length} check(s) failed; ${options.out} left as it was`);
     return 1;
   }
-  await writeFile(options.out, resultsMarkdown(machine, options, rows, checks, figures, totalMs));
+  await writeFile(options.out, resultsMarkdown(machine, options, rows, checks, figures, query, totalMs));
   console.log(`wrote ${options.out}`);
   return 0;
 }
 
 const checkRows = (checks: readonly Check[]) => checks.map((c) => [c.name, c.ok ? 'yes' : 'NO', c.detail]);
+
+const rowsPerSecond = (rows: number, ms: number) => {
+  const r = (rows / ms) * 1000;
+  return r >= 1e6 ? `${(r / 1e6).toFixed(2)}M rows/s` : `${(r / 1e3).toFixed(1)}k rows/s`;
+};
+const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
+
+/** The two ratios the lake issue asks for, with their absolute figures. */
+function headline(f: LakeWriteFigures, q: SqlQueryResult): string[] {
+  const appendRatio = f.readJsonMs / f.oursMs;
+  const queryLines = q.queries.map((x) => {
+    const r = x.oursMs / x.baselineMs;
+    return (
+      `- ${x.label} (\`${x.sql}\`): ours ${seconds(x.oursMs)}, bare DuckDB ${seconds(x.baselineMs)}: ` +
+      `**${r.toFixed(2)}x** (≤ ${QUERY_TARGET}: ${met(r <= QUERY_TARGET)}); ` +
+      `${x.resultRows} result row${x.resultRows === 1 ? '' : 's'}`
+    );
+  });
+  const queriesMet = q.queries.filter((x) => x.oursMs / x.baselineMs <= QUERY_TARGET).length;
+  const b = q.build;
+  return [
+    `**1. Lake append vs DuckDB read_json, ${f.rows.toLocaleString('en-US')} events.** ` +
+      `Ours (a) ${rowsPerSecond(f.rows, f.oursMs)} (${seconds(f.oursMs)}); DuckDB alone, ` +
+      `read_json → COPY zstd (e), ${rowsPerSecond(f.rows, f.readJsonMs)} (${seconds(f.readJsonMs)}): ` +
+      `ratio of rows/s **${appendRatio.toFixed(2)}** against a target of ≥ ${APPEND_TARGET}: ` +
+      `${met(appendRatio >= APPEND_TARGET)}` +
+      (appendRatio >= APPEND_TARGET
+        ? '.'
+        : `; ours would need ${seconds(f.readJsonMs / APPEND_TARGET)} or less, ` +
+          `${((1 - f.readJsonMs / APPEND_TARGET / f.oursMs) * 100).toFixed(0)} % less time.`) +
+      ` On disk ours is ${(f.oursBytes / f.rows).toFixed(1)} bytes/event (zstd, ${f.oursFiles} files, ` +
+      `${mbText(f.oursBytes)}); DuckDB's file is ${(f.readJsonBytes / f.rows).toFixed(1)} bytes/event ` +
+      `(flat columns, guid detected as UUID). Peak RSS of the process during (a) ${gib(f.oursPeakRss)}, ` +
+      `of which ${gib(f.rssAtStart)} was resident before it started (the events held in memory); ` +
+      `during (e) ${gib(f.readJsonPeakRss)}, from ${gib(f.readJsonRssAtStart)} at its start ` +
+      `(${f.rssMethod}, after a full GC; RSS keeps pages the previous case freed, so a case's ` +
+      `peak is at least its start).`,
+    `**2. Queries on ${b.rows.toLocaleString('en-US')} rows** (${b.files} files in ${b.partitions} \`dt\` ` +
+      `partitions, ${mbText(b.bytes)}, written by the lake's writer in ${b.batches} appends), ` +
+      `\`openSql\` + query + close (\`t\` is the table's view \`${QUERY_TABLE}\`) against a fresh DuckDB + ` +
+      `the query on \`read_parquet\` (\`t\` is the glob) + close, median of ${SMALL_RUNS}; ` +
+      `ours/baseline time, target ≤ ${QUERY_TARGET}x, met for ${queriesMet} of ${q.queries.length}:`,
+    ...queryLines,
+    `- Point lookup pruning: ${q.pruning}.`,
+    `- Opening a session alone: \`openSql\` + close ${seconds(q.session.oursMs)}, a bare DuckDB ` +
+      `${seconds(q.session.baselineMs)}; that difference is a fixed cost in every query above.`,
+    `- Building the table took ${seconds(b.totalMs)}: appends ${seconds(b.appendMs)} ` +
+      `(${rowsPerSecond(b.rows, b.appendMs)} at this scale), parsing the JSON lines ${seconds(b.parseMs)}, ` +
+      `waiting for a worker thread to generate them ${seconds(b.waitMs)} (it generates batch k + 1 ` +
+      `while batch k is appended); peak RSS ${gib(b.peakRss)}, worker included.`,
+  ];
+}
 
 /** What this run's medians say about the lake's write path. */
 function conclusion(f: LakeWriteFigures): string[] {
@@ -183,6 +261,7 @@ function resultsMarkdown(
   rows: readonly ResultRow[],
   checks: readonly Check[],
   figures: LakeWriteFigures,
+  query: SqlQueryResult,
   totalMs: number,
 ): string {
   return `# Palisade benchmark results
@@ -191,14 +270,19 @@ Written by \`npm run bench\` (bench/main.ts). Speed is given as a ratio against 
 the same process: each variant is warmed up once, then timed ${WRITE_RUNS} times (lake writes) or
 ${SMALL_RUNS} times (SQL, Bro parse), and the median is reported. The lake-write and Bro warm-ups
 run on the first tenth of the input (enough for the JIT and DuckDB, and it keeps the suite near
-five minutes); the SQL warm-up is a full query. Ratios are time(variant) / time(baseline): above 1
-means slower by that factor. The machine is noisy (writes vary by up to ±25 % between runs, see
-DEPENDENCIES.md), so read ratios to one decimal.
+ten minutes); the SQL warm-ups are a full query. Ratios in the table are time(variant) /
+time(baseline): above 1 means slower by that factor. The headline's append ratio is the lake
+issue's, rows/s(ours) / rows/s(DuckDB), so there above 1 means faster. The machine is noisy
+(writes vary by up to ±25 % between runs, see DEPENDENCIES.md), so read ratios to one decimal.
+
+## Headline
+
+${headline(figures, query).join('\n')}
 
 ## Machine
 
 ${machineLines(machine).join('\n')}
-- Settings: ${options.rows.toLocaleString('en-US')} events, ${options.broLines.toLocaleString('en-US')} + ${options.broVariantLines.toLocaleString('en-US')} Bro lines; whole suite ${seconds(totalMs)}, peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(1)} GiB
+- Settings: ${options.rows.toLocaleString('en-US')} events, ${options.queryRows.toLocaleString('en-US')} query rows, ${options.broLines.toLocaleString('en-US')} + ${options.broVariantLines.toLocaleString('en-US')} Bro lines; whole suite ${seconds(totalMs)}, peak RSS ${gib(processPeakRss())}
 
 ## Results
 
@@ -210,16 +294,21 @@ ${conclusion(figures).join('\n\n')}
 
 ## What each case measures
 
-**1. Lake write.** Synthetic security events (\`bench/data.ts\`): epoch-ms \`timestamp\` over 3.5 days
+**1. Lake write.** Synthetic security events (\`bench/data.ts\`), Bro's log types mixed as in a
+sensor table (conn 25 %, dns 30 %, http 30 %, ssl 15 %): epoch-ms \`timestamp\` over 3.5 days
 (four \`dt\` partitions), \`guid\`, \`source.type\`, \`ip_src_addr\` (50k sources, skewed),
-\`ip_dst_addr\` (5k), ports, \`protocol\`, \`bytes\`, \`is_alert\`, \`threat.triage.score\` (double),
-\`enrichments.geo.ip_dst_addr.country\` and a ~200-byte \`original_string\`. Each is written as a
+\`ip_dst_addr\` (5k), ports, \`protocol\`, \`bytes\`, \`duration\` (double), \`is_alert\`,
+\`method\`, \`uri\`, \`user_agent\` and \`status_code\` (http events only), \`query\` (dns events only),
+\`tags\` (a list of 1–3 strings), \`threat.triage.score\` (double),
+\`enrichments.geo.ip_dst_addr.country\` and a ~200-byte \`original_string\`: 20 columns, of which
+an event fills 15 (conn, ssl), 16 (dns) or 19 (http), ~630 bytes of JSON. Each is written as a
 JSON line and parsed back before timing, so its strings are flat as after a Kafka consumer. Each
 timed span runs from the in-memory events to closed files.
-- (a) ours: \`openLakeWriter(dir).append('bench', events)\` from \`#lake\`: shaping flat events into
-  nested rows, per-partition statistics, one NDJSON staging file per \`dt\` read by DuckDB's
-  \`read_json\` and written by \`COPY … (FORMAT parquet, COMPRESSION zstd)\`, then the Delta commit.
-  The writer's DuckDB is opened before the timed span.
+- (a) ours: \`openLakeWriter(dir).append('bench', events)\` from \`#lake\`: laying flat events out
+  as columns (schema inference, nesting), per-partition statistics, per \`dt\` a staging table
+  filled through 2048-row data chunks and written by \`COPY … (FORMAT parquet, COMPRESSION zstd)\`,
+  then the Delta commit. The writer's DuckDB is opened before the timed span. Peak RSS is the
+  process's over (a)'s warm-up and runs (Linux \`VmHWM\`, reset before the case).
 - (b) baseline: @duckdb/node-api \`appendDataChunk\` with 2048-row \`DuckDBDataChunk\`s (int64 as
   bigint) into an in-memory table, then \`COPY … TO file (FORMAT parquet, COMPRESSION zstd)\`. The
   table is flat; the dotted fields are flat VARCHAR/DOUBLE columns that the COPY's SELECT turns
@@ -234,6 +323,12 @@ timed span runs from the in-memory events to closed files.
   written in 1 MiB pieces, then \`COPY (SELECT … FROM read_json(…, columns = {…})) TO file\` zstd,
   on rows nested by hand beforehand (untimed). (d) against (b') compares the two write paths for
   the same output; (a) − (d) is what shaping, statistics and the Delta commit cost.
+- (e) the lake issue's yardstick: DuckDB on its own, in a fresh in-memory instance opened before
+  the timed span, \`COPY (SELECT * FROM read_json('events.ndjson')) TO 'x.parquet' (FORMAT parquet,
+  COMPRESSION zstd)\`, where events.ndjson holds the same events as JSON lines, written
+  beforehand and not timed (the warm-up reads a file of the first tenth). \`read_json\` detects
+  the columns itself: 20 flat columns named by the dotted keys, \`guid\` as UUID, \`tags\` as
+  VARCHAR[]; no partitions, statistics or commit. Its file must give the same aggregates.
 
 Correctness: every output is read back with DuckDB and must give the events' own \`count(*)\`,
 \`sum(bytes)\`, \`count(DISTINCT ip_src_addr)\`, alert count and country count, and all four must
@@ -255,6 +350,23 @@ MB = 10^6 bytes of UTF-8.
 same query on \`read_parquet('<dir>/bench/**/*.parquet')\`. Both turn the result into JS rows
 (\`openSql\` also makes values JSON-friendly). Timed with the session opened and closed inside the
 span, and on an already open session. Both must return the same groups, total count and total bytes.
+
+**4. Queries on a big table.** A table \`${QUERY_TABLE}\` of ${options.queryRows.toLocaleString('en-US')} events of the same generator
+written by \`openLakeWriter(dir).append\` in ten appends (batches of at most 1,000,000, each with its
+own seed; a worker thread generates the JSON lines of batch k + 1 while the main thread parses
+and appends batch k, whose events are dropped after its append), timestamps over ten days, so
+each append straddles a midnight and writes two files. Three queries: a filtered count, a
+GROUP BY on \`ip_src_addr\` with ORDER BY count and LIMIT 10, and \`SELECT *\` for one source IP
+that occurs rarely (~8 per million events). Ours is \`openSql(dir)\` + the query on the table's
+view (which lists the snapshot's files in \`read_parquet([…], union_by_name, hive_partitioning)\`)
++ close; the baseline is a new in-memory DuckDB + the same query on
+\`read_parquet('<dir>/${QUERY_TABLE}/**/*.parquet', hive_partitioning = true)\` + close. Each query is warmed up once
+per side, then the two sides alternate for ${SMALL_RUNS} runs each. Both sides' results are compared in
+full (column names and every row, rows sorted, integers as text, dates as YYYY-MM-DD); any
+difference fails the suite. For the point lookup the suite also runs EXPLAIN ANALYZE on both
+paths (files read) and asks the Parquet metadata (\`parquet_metadata\` min/max,
+\`parquet_bloom_probe\`) and the Delta log's file statistics how much could be skipped. The
+"sql session" rows time opening and closing a session with no query, the fixed cost in each.
 
 ## Checks
 

@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 /** Timing, medians, the results table and the machine description. */
@@ -82,6 +85,70 @@ export function ratio(ours: number, baseline: number): string {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** Bytes as GiB, for memory. */
+export const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+/** Linux's peak resident set of this process (`VmHWM`), in bytes; undefined elsewhere. */
+function highWaterMark(): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The largest peak seen before a {@link watchRss} reset the kernel's, so the suite's peak survives. */
+let earlierPeak = 0;
+
+/** Peak RSS of the whole process so far, in bytes, across the resets {@link watchRss} makes. */
+export function processPeakRss(): number {
+  return Math.max(earlierPeak, highWaterMark() ?? process.resourceUsage().maxRSS * 1024);
+}
+
+/** A full garbage collection, so a case does not start amid the previous one's garbage. */
+function collectGarbage(): void {
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as (() => void) | undefined)?.();
+  } catch {
+    // Without it the figures still hold; the start RSS is just higher.
+  }
+}
+
+/**
+ * Watch the peak RSS (Node heap, DuckDB and everything else in the process) over a span,
+ * after a full garbage collection. On Linux the kernel's high-water mark is reset at the start
+ * (`5` to /proc/self/clear_refs, which sets it to the current RSS) and read at the end, which
+ * catches peaks inside synchronous work and native calls; elsewhere, or if the reset is refused,
+ * `process.memoryUsage.rss()` is sampled every 50 ms.
+ */
+export function watchRss(): { startBytes: number; method: string; stop(): number } {
+  earlierPeak = processPeakRss();
+  collectGarbage();
+  let reset = false;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    reset = highWaterMark() !== undefined;
+  } catch {
+    reset = false;
+  }
+  const startBytes = process.memoryUsage.rss();
+  let sampled = startBytes;
+  const timer = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage.rss());
+  }, 50);
+  timer.unref();
+  return {
+    startBytes,
+    method: reset ? 'VmHWM after a clear_refs reset' : 'rss sampled every 50 ms',
+    stop() {
+      clearInterval(timer);
+      return Math.max(sampled, process.memoryUsage.rss(), (reset && highWaterMark()) || 0);
+    },
+  };
+}
 
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 

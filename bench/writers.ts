@@ -10,6 +10,8 @@ import {
   DuckDBDataChunk,
   type DuckDBValue,
   INTEGER,
+  LIST,
+  listValue,
   VARCHAR,
 } from '@duckdb/node-api';
 import type { Event } from '#core';
@@ -35,14 +37,15 @@ export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /**
  * The baseline's in-memory table: flat columns. The dotted fields are flat VARCHAR/DOUBLE
  * columns here and become STRUCT columns in the COPY's SELECT, so the Parquet file has the same
- * schema as the lake's (`source.type` → `source STRUCT(type)`, …). Ports are appended as
- * INTEGER and widened in the COPY, as a writer that knows its schema would do; the lake infers
- * every integer as BIGINT.
+ * schema as the lake's (`source.type` → `source STRUCT(type)`, …). Ports and the status code are
+ * appended as INTEGER and widened in the COPY, as a writer that knows its schema would do; the
+ * lake infers every integer as BIGINT. A field an event lacks is NULL.
  */
 const BASELINE_TABLE = `CREATE TABLE ev (
   "timestamp" BIGINT, guid VARCHAR, source_type VARCHAR, ip_src_addr VARCHAR, ip_src_port INTEGER,
-  ip_dst_addr VARCHAR, ip_dst_port INTEGER, protocol VARCHAR, bytes BIGINT, is_alert BOOLEAN,
-  threat_triage_score DOUBLE, geo_country VARCHAR, original_string VARCHAR)`;
+  ip_dst_addr VARCHAR, ip_dst_port INTEGER, protocol VARCHAR, bytes BIGINT, duration DOUBLE,
+  is_alert BOOLEAN, method VARCHAR, uri VARCHAR, user_agent VARCHAR, status_code INTEGER,
+  query VARCHAR, tags VARCHAR[], threat_triage_score DOUBLE, geo_country VARCHAR, original_string VARCHAR)`;
 const BASELINE_TYPES = [
   BIGINT,
   VARCHAR,
@@ -53,19 +56,85 @@ const BASELINE_TYPES = [
   INTEGER,
   VARCHAR,
   BIGINT,
+  DOUBLE,
   BOOLEAN,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  INTEGER,
+  VARCHAR,
+  LIST(VARCHAR),
   DOUBLE,
   VARCHAR,
   VARCHAR,
 ];
-/** Columns in the lake's order (the events' field order), nested as the lake nests them. */
-const BASELINE_SELECT = `SELECT "timestamp", guid, {'type': source_type} AS "source", ip_src_addr,
-  CAST(ip_src_port AS BIGINT) AS ip_src_port, ip_dst_addr, CAST(ip_dst_port AS BIGINT) AS ip_dst_port,
-  protocol, bytes, is_alert, {'triage': {'score': threat_triage_score}} AS threat,
-  {'geo': {'ip_dst_addr': {'country': geo_country}}} AS enrichments, original_string FROM ev`;
 
-/** Append every event to a fresh table `ev` through 2048-row data chunks; int64 needs bigint. */
-export async function appendChunks(connection: DuckDBConnection, events: readonly Event[]): Promise<void> {
+/**
+ * Each top-level column of the lake's schema: its expression over the flat table `ev`, and its
+ * `read_json` type for the NDJSON path.
+ */
+const OUTPUT_COLUMNS: Record<string, { select: string; json: string }> = {
+  timestamp: { select: '"timestamp"', json: 'BIGINT' },
+  guid: { select: 'guid', json: 'VARCHAR' },
+  source: { select: "{'type': source_type}", json: 'STRUCT("type" VARCHAR)' },
+  ip_src_addr: { select: 'ip_src_addr', json: 'VARCHAR' },
+  ip_src_port: { select: 'CAST(ip_src_port AS BIGINT)', json: 'BIGINT' },
+  ip_dst_addr: { select: 'ip_dst_addr', json: 'VARCHAR' },
+  ip_dst_port: { select: 'CAST(ip_dst_port AS BIGINT)', json: 'BIGINT' },
+  protocol: { select: 'protocol', json: 'VARCHAR' },
+  bytes: { select: 'bytes', json: 'BIGINT' },
+  duration: { select: 'duration', json: 'DOUBLE' },
+  is_alert: { select: 'is_alert', json: 'BOOLEAN' },
+  method: { select: 'method', json: 'VARCHAR' },
+  uri: { select: 'uri', json: 'VARCHAR' },
+  user_agent: { select: 'user_agent', json: 'VARCHAR' },
+  status_code: { select: 'CAST(status_code AS BIGINT)', json: 'BIGINT' },
+  query: { select: 'query', json: 'VARCHAR' },
+  tags: { select: 'tags', json: 'VARCHAR[]' },
+  threat: {
+    select: "{'triage': {'score': threat_triage_score}}",
+    json: 'STRUCT("triage" STRUCT("score" DOUBLE))',
+  },
+  enrichments: {
+    select: "{'geo': {'ip_dst_addr': {'country': geo_country}}}",
+    json: 'STRUCT("geo" STRUCT("ip_dst_addr" STRUCT("country" VARCHAR)))',
+  },
+  original_string: { select: 'original_string', json: 'VARCHAR' },
+};
+
+/**
+ * The lake's column order for these events: top-level names in the order they first occur
+ * (the lake adds a column when it first sees the field). With fields that only some events
+ * have, that order depends on which event comes first, so it is read from the events.
+ */
+export function lakeColumnOrder(events: readonly Event[]): string[] {
+  const seen = new Set<string>();
+  const total = Object.keys(OUTPUT_COLUMNS).length;
+  for (const e of events) {
+    for (const key in e) {
+      if (e[key] === undefined || e[key] === null) continue;
+      const top = key.split('.', 1)[0] as string;
+      if (!(top in OUTPUT_COLUMNS)) throw new Error(`bench: the baseline does not know field '${key}'`);
+      seen.add(top);
+    }
+    if (seen.size === total) break;
+  }
+  return [...seen];
+}
+
+/** The baseline's SELECT over `ev`: columns in the lake's order, nested as the lake nests them. */
+function baselineSelect(order: readonly string[]): string {
+  const columns = order.map((c) => `${(OUTPUT_COLUMNS[c] as { select: string }).select} AS "${c}"`);
+  return `SELECT ${columns.join(', ')} FROM ev`;
+}
+
+const optional = (v: unknown): DuckDBValue => (v === undefined ? null : (v as DuckDBValue));
+
+/**
+ * Append every event to a fresh table `ev` through 2048-row data chunks; int64 needs bigint.
+ * Returns the SELECT that gives the lake's schema, for {@link copyToFile} and {@link copyPartitioned}.
+ */
+export async function appendChunks(connection: DuckDBConnection, events: readonly Event[]): Promise<string> {
   await connection.run(BASELINE_TABLE);
   const appender = await connection.createAppender('ev');
   const chunk = DuckDBDataChunk.create(BASELINE_TYPES);
@@ -80,7 +149,14 @@ export async function appendChunks(connection: DuckDBConnection, events: readonl
     const dstPort = new Array<DuckDBValue>(size);
     const protocol = new Array<DuckDBValue>(size);
     const bytes = new Array<DuckDBValue>(size);
+    const duration = new Array<DuckDBValue>(size);
     const alert = new Array<DuckDBValue>(size);
+    const method = new Array<DuckDBValue>(size);
+    const uri = new Array<DuckDBValue>(size);
+    const userAgent = new Array<DuckDBValue>(size);
+    const status = new Array<DuckDBValue>(size);
+    const query = new Array<DuckDBValue>(size);
+    const tags = new Array<DuckDBValue>(size);
     const score = new Array<DuckDBValue>(size);
     const country = new Array<DuckDBValue>(size);
     const original = new Array<DuckDBValue>(size);
@@ -95,7 +171,14 @@ export async function appendChunks(connection: DuckDBConnection, events: readonl
       dstPort[j] = e.ip_dst_port as number;
       protocol[j] = e.protocol as string;
       bytes[j] = BigInt(e.bytes as number);
+      duration[j] = e.duration as number;
       alert[j] = e.is_alert as boolean;
+      method[j] = optional(e.method);
+      uri[j] = optional(e.uri);
+      userAgent[j] = optional(e.user_agent);
+      status[j] = optional(e.status_code);
+      query[j] = optional(e.query);
+      tags[j] = listValue(e.tags as string[]);
       score[j] = e[EVENT_FIELDS.score] as number;
       country[j] = e[EVENT_FIELDS.country] as string;
       original[j] = e.original_string as string;
@@ -110,7 +193,14 @@ export async function appendChunks(connection: DuckDBConnection, events: readonl
       dstPort,
       protocol,
       bytes,
+      duration,
       alert,
+      method,
+      uri,
+      userAgent,
+      status,
+      query,
+      tags,
       score,
       country,
       original,
@@ -118,17 +208,22 @@ export async function appendChunks(connection: DuckDBConnection, events: readonl
     appender.appendDataChunk(chunk);
   }
   appender.closeSync();
+  return baselineSelect(lakeColumnOrder(events));
 }
 
-/** COPY the appended table to one Parquet file. */
-export async function copyToFile(connection: DuckDBConnection, file: string): Promise<void> {
-  await connection.run(`COPY (${BASELINE_SELECT}) TO ${sqlString(file)} (${PARQUET_OPTIONS})`);
+/** COPY the appended table, through `select` from {@link appendChunks}, to one Parquet file. */
+export async function copyToFile(connection: DuckDBConnection, select: string, file: string): Promise<void> {
+  await connection.run(`COPY (${select}) TO ${sqlString(file)} (${PARQUET_OPTIONS})`);
 }
 
 /** COPY the appended table to a `dt=YYYY-MM-DD/` tree, the lake's layout. */
-export async function copyPartitioned(connection: DuckDBConnection, dir: string): Promise<void> {
+export async function copyPartitioned(
+  connection: DuckDBConnection,
+  select: string,
+  dir: string,
+): Promise<void> {
   await connection.run(
-    `COPY (SELECT *, CAST(epoch_ms("timestamp") AS DATE) AS dt FROM (${BASELINE_SELECT})) ` +
+    `COPY (SELECT *, CAST(epoch_ms("timestamp") AS DATE) AS dt FROM (${select})) ` +
       `TO ${sqlString(dir)} (${PARQUET_OPTIONS}, PARTITION_BY (dt))`,
   );
 }
@@ -162,7 +257,14 @@ export function shapeByDay(events: readonly Event[]): ShapedPartition[] {
       ip_dst_port: e.ip_dst_port,
       protocol: e.protocol,
       bytes: e.bytes,
+      duration: e.duration,
       is_alert: e.is_alert,
+      method: e.method,
+      uri: e.uri,
+      user_agent: e.user_agent,
+      status_code: e.status_code,
+      query: e.query,
+      tags: e.tags,
       threat: { triage: { score: e[EVENT_FIELDS.score] } },
       enrichments: { geo: { ip_dst_addr: { country: e[EVENT_FIELDS.country] } } },
       original_string: e.original_string,
@@ -171,38 +273,26 @@ export function shapeByDay(events: readonly Event[]): ShapedPartition[] {
   return [...parts].map(([partition, rows]) => ({ partition, rows }));
 }
 
-/** `read_json`'s column types for the shaped rows, derived by hand from the lake's schema. */
-const NDJSON_COLUMNS = [
-  ['timestamp', 'BIGINT'],
-  ['guid', 'VARCHAR'],
-  ['source', 'STRUCT("type" VARCHAR)'],
-  ['ip_src_addr', 'VARCHAR'],
-  ['ip_src_port', 'BIGINT'],
-  ['ip_dst_addr', 'VARCHAR'],
-  ['ip_dst_port', 'BIGINT'],
-  ['protocol', 'VARCHAR'],
-  ['bytes', 'BIGINT'],
-  ['is_alert', 'BOOLEAN'],
-  ['threat', 'STRUCT("triage" STRUCT("score" DOUBLE))'],
-  ['enrichments', 'STRUCT("geo" STRUCT("ip_dst_addr" STRUCT("country" VARCHAR)))'],
-  ['original_string', 'VARCHAR'],
-] as const;
-
 /**
  * The NDJSON path the lake first used: per partition, NDJSON staging file in
- * 1 MiB pieces, then `COPY (SELECT … FROM read_json(…)) TO file` zstd. Returns the time of
+ * 1 MiB pieces, then `COPY (SELECT … FROM read_json(…)) TO file` zstd, columns in `order`
+ * ({@link lakeColumnOrder}). Returns the time of
  * each half and the bytes written.
  */
 export async function writeViaNdjson(
   connection: DuckDBConnection,
   parts: readonly ShapedPartition[],
+  order: readonly string[],
   dir: string,
 ): Promise<{ ndjsonMs: number; copyMs: number; bytes: number }> {
   let ndjsonMs = 0;
   let copyMs = 0;
   let bytes = 0;
-  const columns = NDJSON_COLUMNS.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ');
-  const select = NDJSON_COLUMNS.map(([name]) => `"${name}"`).join(', ');
+  // `read_json`'s column types for the shaped rows, derived by hand from the lake's schema.
+  const columns = order
+    .map((name) => `${sqlString(name)}: ${sqlString((OUTPUT_COLUMNS[name] as { json: string }).json)}`)
+    .join(', ');
+  const select = order.map((name) => `"${name}"`).join(', ');
   for (const part of parts) {
     const staging = join(dir, `${part.partition}.ndjson`);
     const file = join(dir, `part-${part.partition}.parquet`);
@@ -221,7 +311,23 @@ export async function writeViaNdjson(
   return { ndjsonMs, copyMs, bytes };
 }
 
-async function writeNdjson(file: string, rows: readonly object[]): Promise<void> {
+/**
+ * DuckDB on its own from NDJSON: `COPY (SELECT * FROM read_json(file)) TO out (FORMAT parquet,
+ * COMPRESSION zstd)`, with `read_json` left to detect the columns. Returns the file's size.
+ */
+export async function copyFromReadJson(
+  connection: DuckDBConnection,
+  ndjson: string,
+  out: string,
+): Promise<number> {
+  await connection.run(
+    `COPY (SELECT * FROM read_json(${sqlString(ndjson)})) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
+  return (await stat(out)).size;
+}
+
+/** Write rows as NDJSON in 1 MiB pieces, as the lake's first write path did. */
+export async function writeNdjson(file: string, rows: readonly object[]): Promise<void> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   let buffer = '';
   for (const row of rows) {

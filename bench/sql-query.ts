@@ -1,0 +1,477 @@
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { openLakeWriter, openSql, readSnapshot, type SqlSession } from '#lake';
+import { type EventOptions, parseEventPieces, RARE_SOURCE } from './data.js';
+import { type Check, gib, median, type ResultRow, rate, ratio, watchRss } from './report.js';
+import { sqlString } from './writers.js';
+
+/**
+ * Case 4, queries on a big table: a table of `rows` events (10 M by default) written by the
+ * lake's own writer in ten appends, then three queries (a filtered count, a GROUP BY with
+ * ORDER BY … LIMIT, a point lookup by IP), each timed as `openSql(dir)` + query + close
+ * through the table's view, against a fresh bare DuckDB running the same query on
+ * `read_parquet('<dir>/<table>/**\/*.parquet', hive_partitioning = true)`. Both must return the
+ * same rows. The two sides alternate run by run, so a slow patch of the machine hits both.
+ */
+
+/** The table's name: a Bro sensor table, as the streaming runner would write. */
+export const QUERY_TABLE = 'bro';
+/** Appends of at most this many events; the table is written in at least ten. */
+const MAX_BATCH = 1_000_000;
+const MIN_BATCHES = 10;
+/** Timestamps spread over ten days from a morning: each append straddles midnight, two `dt`s. */
+const START_MS = Date.UTC(2026, 10, 10, 6, 0, 0);
+const SPAN_MS = 10 * 86_400_000;
+/** Each append gets its own seed, so the ten batches are different events. */
+const SEED = 4_100_000;
+
+interface QuerySpec {
+  key: string;
+  label: string;
+  sql: (source: string) => string;
+}
+
+export const QUERIES: readonly QuerySpec[] = [
+  {
+    key: 'count',
+    label: 'filtered count',
+    sql: (t) => `SELECT count(*) AS n FROM ${t} WHERE protocol = 'dns' AND ip_dst_port = 53`,
+  },
+  {
+    key: 'group',
+    label: 'GROUP BY ip, top 10',
+    sql: (t) => `SELECT ip_src_addr, count(*) AS n FROM ${t} GROUP BY 1 ORDER BY 2 DESC LIMIT 10`,
+  },
+  {
+    key: 'point',
+    label: 'point lookup by IP',
+    sql: (t) => `SELECT * FROM ${t} WHERE ip_src_addr = ${sqlString(RARE_SOURCE)}`,
+  },
+];
+
+/** How the table was built. */
+export interface BuildFigures {
+  rows: number;
+  batches: number;
+  files: number;
+  partitions: number;
+  bytes: number;
+  /** Time the main thread waited for a worker's lines, parsed them, appended them. */
+  waitMs: number;
+  parseMs: number;
+  appendMs: number;
+  totalMs: number;
+  peakRss: number;
+}
+
+/** One query's medians (ms), for the conclusion. */
+export interface QueryFigures {
+  key: string;
+  label: string;
+  sql: string;
+  oursMs: number;
+  baselineMs: number;
+  resultRows: number;
+}
+
+export interface SqlQueryResult {
+  rows: ResultRow[];
+  checks: Check[];
+  build: BuildFigures;
+  queries: QueryFigures[];
+  /** What EXPLAIN ANALYZE and the Parquet/Delta metadata say about pruning for the point lookup. */
+  pruning: string;
+  /** `openSql` + close alone, and a bare DuckDB's open + close (medians, ms). */
+  session: { oursMs: number; baselineMs: number };
+}
+
+/** A batch being generated in a worker thread (bench/event-worker.ts). */
+interface Pending {
+  pieces: Promise<Uint8Array[]>;
+  stop(): Promise<number>;
+}
+
+function generateInWorker(count: number, options: EventOptions): Pending {
+  const worker = new Worker(new URL('./event-worker.js', import.meta.url), {
+    workerData: { count, options },
+  });
+  const pieces = new Promise<Uint8Array[]>((resolve, reject) => {
+    let got: Uint8Array[] | undefined;
+    worker.once('message', (m: Uint8Array[]) => {
+      got = m;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      got && code === 0 ? resolve(got) : reject(new Error(`bench: event worker exited with code ${code}`)),
+    );
+  });
+  // Awaited later; until then a failure must not count as an unhandled rejection.
+  pieces.catch(() => undefined);
+  return { pieces, stop: () => worker.terminate() };
+}
+
+/**
+ * Write the table: `rows` events in ≥ 10 appends. While batch k is parsed and appended, a
+ * worker thread generates the JSON lines of batch k + 1, so at most two batches exist at once
+ * (one as events, the next as NDJSON text); each batch's events are dropped after its append.
+ */
+async function buildTable(lakeDir: string, rows: number, log: (m: string) => void): Promise<BuildFigures> {
+  const batches = Math.max(MIN_BATCHES, Math.ceil(rows / MAX_BATCH));
+  const sizeOf = (k: number) => Math.floor(((k + 1) * rows) / batches) - Math.floor((k * rows) / batches);
+  const optionsOf = (k: number): EventOptions => ({
+    seed: SEED + k,
+    startMs: START_MS + (k * SPAN_MS) / batches,
+    spanMs: SPAN_MS / batches,
+  });
+  const writer = await openLakeWriter(lakeDir);
+  const rss = watchRss();
+  let waitMs = 0;
+  let parseMs = 0;
+  let appendMs = 0;
+  let written = 0;
+  const started = performance.now();
+  let next: Pending | undefined = generateInWorker(sizeOf(0), optionsOf(0));
+  try {
+    for (let k = 0; k < batches; k++) {
+      const t0 = performance.now();
+      const pieces: Uint8Array[] = await (next as Pending).pieces;
+      next = k + 1 < batches ? generateInWorker(sizeOf(k + 1), optionsOf(k + 1)) : undefined;
+      const t1 = performance.now();
+      let events = parseEventPieces(pieces);
+      pieces.length = 0;
+      const t2 = performance.now();
+      const result = await writer.append(QUERY_TABLE, events);
+      const t3 = performance.now();
+      events = [];
+      waitMs += t1 - t0;
+      parseMs += t2 - t1;
+      appendMs += t3 - t2;
+      written += result.rows;
+      const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      log(
+        `  append ${k + 1}/${batches}: ${written.toLocaleString('en-US')} rows, ${result.files} files ` +
+          `(waited ${sec(t1 - t0)} for the lines, parse ${sec(t2 - t1)}, append ${sec(t3 - t2)}, ` +
+          `rss ${gib(process.memoryUsage.rss())})`,
+      );
+    }
+  } finally {
+    await next?.stop();
+    writer.close();
+  }
+  const totalMs = performance.now() - started;
+  const peakRss = rss.stop();
+  const tableDir = join(lakeDir, QUERY_TABLE);
+  const snapshot = await readSnapshot(tableDir);
+  const files = [...(snapshot?.files.values() ?? [])];
+  return {
+    rows: written,
+    batches,
+    files: files.length,
+    partitions: new Set(files.map((f) => f.partitionValues.dt)).size,
+    bytes: files.reduce((s, f) => s + f.size, 0),
+    waitMs,
+    parseMs,
+    appendMs,
+    totalMs,
+    peakRss,
+  };
+}
+
+async function openBare(): Promise<{ connection: DuckDBConnection; close(): void }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A result both sides can be compared by: column names, and rows as canonical JSON, sorted. */
+interface Canonical {
+  columns: string[];
+  rows: string[];
+}
+
+/**
+ * One value in a form both sides share: integers and doubles as decimal text (ours gives int64
+ * as number, the bare side as bigint), dates as `YYYY-MM-DD`, lists and structs element-wise.
+ */
+function canon(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint' || typeof v === 'number') return String(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (Array.isArray(v)) return v.map(canon);
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = canon(x);
+    return out;
+  }
+  return v;
+}
+
+function canonical(columns: string[], rows: readonly Record<string, unknown>[]): Canonical {
+  return {
+    columns,
+    // Sorted: neither a point lookup's row order nor the order of tied counts is defined.
+    rows: rows.map((r) => JSON.stringify(columns.map((c) => canon(r[c])))).sort(),
+  };
+}
+
+async function oursQuery(lakeDir: string, sql: string): Promise<Canonical> {
+  const session = await openSql(lakeDir);
+  try {
+    const result = await session.query(sql);
+    return canonical(result.columns, result.rows);
+  } finally {
+    session.close();
+  }
+}
+
+async function bareQuery(sql: string): Promise<Canonical> {
+  const db = await openBare();
+  try {
+    const reader = await db.connection.runAndReadAll(sql);
+    return canonical(reader.columnNames(), reader.getRowObjectsJS());
+  } finally {
+    db.close();
+  }
+}
+
+/** Warm up once, then `runs` runs of each side, alternating; medians and the last results. */
+async function measurePair(
+  runs: number,
+  ours: () => Promise<Canonical>,
+  bare: () => Promise<Canonical>,
+): Promise<{ oursRuns: number[]; bareRuns: number[]; ours: Canonical; bare: Canonical }> {
+  const oursRuns: number[] = [];
+  const bareRuns: number[] = [];
+  let a: Canonical = { columns: [], rows: [] };
+  let b: Canonical = { columns: [], rows: [] };
+  for (let i = -1; i < runs; i++) {
+    let t = performance.now();
+    a = await ours();
+    if (i >= 0) oursRuns.push(performance.now() - t);
+    t = performance.now();
+    b = await bare();
+    if (i >= 0) bareRuns.push(performance.now() - t);
+  }
+  return { oursRuns, bareRuns, ours: a, bare: b };
+}
+
+/** Run case 4: build the table under `lakeDir`, then time the three queries. */
+export async function benchSqlQuery(
+  lakeDir: string,
+  rows: number,
+  runs: number,
+  log: (m: string) => void,
+): Promise<SqlQueryResult> {
+  log(`  writing ${rows.toLocaleString('en-US')} rows into table '${QUERY_TABLE}' …`);
+  const build = await buildTable(lakeDir, rows, log);
+  const glob = `read_parquet(${sqlString(`${join(resolve(lakeDir), QUERY_TABLE)}/**/*.parquet`)}, hive_partitioning = true)`;
+
+  const checks: Check[] = [
+    {
+      name: 'sql query: the table has every row, ≥ 10 files',
+      ok: build.rows === rows && build.files >= 10,
+      detail: `${build.rows.toLocaleString('en-US')} rows in ${build.files} files, ${build.partitions} dt partitions`,
+    },
+  ];
+  const resultRows: ResultRow[] = [];
+  const queries: QueryFigures[] = [];
+  for (const q of QUERIES) {
+    log(`  ${q.label}: warm-up + ${runs} runs per side …`);
+    const m = await measurePair(
+      runs,
+      () => oursQuery(lakeDir, q.sql(QUERY_TABLE)),
+      () => bareQuery(q.sql(glob)),
+    );
+    const same = JSON.stringify(m.ours) === JSON.stringify(m.bare);
+    const nonEmpty = m.ours.rows.length > 0;
+    checks.push({
+      name: `sql query (${q.label}): openSql and bare DuckDB agree`,
+      ok: same && nonEmpty,
+      detail: same
+        ? `${m.ours.rows.length} result row(s), identical${nonEmpty ? '' : ' but empty'}: ${summary(m.ours)}`
+        : `ours ${summary(m.ours)} | bare ${summary(m.bare)}`,
+    });
+    const oursMs = median(m.oursRuns);
+    const baselineMs = median(m.bareRuns);
+    queries.push({
+      key: q.key,
+      label: q.label,
+      sql: q.sql('t'),
+      oursMs,
+      baselineMs,
+      resultRows: m.ours.rows.length,
+    });
+    const label = `sql ${q.label}, ${build.rows.toLocaleString('en-US')} rows`;
+    const notes = `${m.ours.rows.length.toLocaleString('en-US')} result row(s); ${build.files} files`;
+    resultRows.push(
+      {
+        case: label,
+        variant: 'ours: openSql + query + close',
+        medianMs: oursMs,
+        runsMs: m.oursRuns,
+        rate: rate(build.rows, oursMs, 'rows'),
+        ratio: ratio(oursMs, baselineMs),
+        notes,
+      },
+      {
+        case: label,
+        variant: 'baseline: new DuckDB + read_parquet glob',
+        medianMs: baselineMs,
+        runsMs: m.bareRuns,
+        rate: rate(build.rows, baselineMs, 'rows'),
+        ratio: '1.00x (baseline)',
+        notes,
+      },
+    );
+  }
+  // The fixed part of every query above: opening and closing the session, no query.
+  const none: Canonical = { columns: [], rows: [] };
+  const open = await measurePair(
+    runs,
+    async () => {
+      (await openSql(lakeDir)).close();
+      return none;
+    },
+    async () => {
+      (await openBare()).close();
+      return none;
+    },
+  );
+  const session = { oursMs: median(open.oursRuns), baselineMs: median(open.bareRuns) };
+  resultRows.push(
+    {
+      case: `sql session, ${build.files}-file table`,
+      variant: 'ours: openSql + close, no query',
+      medianMs: session.oursMs,
+      runsMs: open.oursRuns,
+      rate: '',
+      ratio: ratio(session.oursMs, session.baselineMs),
+      notes: 'Delta log read, DuckDB locked down, one view per table and `events`',
+    },
+    {
+      case: `sql session, ${build.files}-file table`,
+      variant: 'baseline: new DuckDB + close',
+      medianMs: session.baselineMs,
+      runsMs: open.bareRuns,
+      rate: '',
+      ratio: '1.00x (baseline)',
+      notes: '',
+    },
+  );
+  const pruning = await pointLookupPruning(lakeDir, glob);
+  log(`  point lookup pruning: ${pruning}`);
+  return { rows: resultRows, checks, build, queries, pruning, session };
+}
+
+/** A result in a line: the first rows, cut short. */
+function summary(c: Canonical): string {
+  const text = c.rows.slice(0, 3).join(' ');
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** `Total Files Read` and the rows the scan emitted, from EXPLAIN ANALYZE's text. */
+function scanFigures(plan: string): string {
+  const files = /Total Files Read:\s*(\d+)/.exec(plan)?.[1];
+  return files === undefined ? '? files (not shown)' : `${files} files`;
+}
+
+/**
+ * What the point lookup can skip, on both paths: EXPLAIN ANALYZE's count of files read; how many
+ * row groups the Parquet min/max statistics and bloom filters rule out for the IP; and how many
+ * files the table's Delta statistics would rule out (nothing reads them for the view today).
+ */
+async function pointLookupPruning(lakeDir: string, glob: string): Promise<string> {
+  const point = QUERIES.find((q) => q.key === 'point') as QuerySpec;
+  const tableDir = join(resolve(lakeDir), QUERY_TABLE);
+  const snapshot = await readSnapshot(tableDir);
+  const files = [...(snapshot?.files.entries() ?? [])];
+  const paths = files.map(([p]) => join(tableDir, p));
+  const list = `[${paths.map(sqlString).join(', ')}]`;
+
+  // Ours: the session's own EXPLAIN ANALYZE if its guard lets it through, else the view's
+  // source rebuilt from the snapshot, as lake/sql.ts builds it, in a bare DuckDB.
+  let oursPlan: string;
+  let oursHow: string;
+  const session: SqlSession = await openSql(lakeDir);
+  try {
+    const result = await session.query(`EXPLAIN ANALYZE ${point.sql(QUERY_TABLE)}`);
+    oursPlan = result.rows.map((r) => Object.values(r).join('\n')).join('\n');
+    oursHow = 'ours ran through openSql';
+  } catch {
+    const view =
+      `read_parquet(${list}, union_by_name = true, hive_partitioning = true, ` +
+      `hive_types = {'dt': 'DATE'})`;
+    oursPlan = await explain(point.sql(view));
+    oursHow = "ours ran on the view's file list rebuilt from the snapshot, since openSql refuses EXPLAIN";
+  } finally {
+    session.close();
+  }
+  const barePlan = await explain(point.sql(glob));
+
+  const db = await openBare();
+  try {
+    const ip = sqlString(RARE_SOURCE);
+    const groups = (
+      await db.connection.runAndReadAll(
+        'SELECT count(*) AS total, ' +
+          `count(*) FILTER (WHERE stats_min_value <= ${ip} AND stats_max_value >= ${ip}) AS admit, ` +
+          'count(*) FILTER (WHERE bloom_filter_offset IS NOT NULL) AS blooms, ' +
+          "string_agg(DISTINCT encodings, '/') AS encodings, " +
+          'max(stats_min_value) AS lo, min(stats_max_value) AS hi ' +
+          `FROM parquet_metadata(${list}) WHERE path_in_schema = 'ip_src_addr'`,
+      )
+    ).getRowObjectsJson()[0] as {
+      total: string;
+      admit: string;
+      blooms: string;
+      encodings: string;
+      lo: string;
+      hi: string;
+    };
+    const bloom = (
+      await db.connection.runAndReadAll(
+        `SELECT count(*) AS total, count(*) FILTER (WHERE bloom_filter_excludes) AS excluded ` +
+          `FROM parquet_bloom_probe(${list}, 'ip_src_addr', ${ip})`,
+      )
+    ).getRowObjectsJson()[0] as { total: string; excluded: string };
+    let deltaAdmit = 0;
+    for (const [, add] of files) {
+      const s = add.stats ? JSON.parse(add.stats) : {};
+      const min = s.minValues?.ip_src_addr;
+      const max = s.maxValues?.ip_src_addr;
+      if (min === undefined || max === undefined || (min <= RARE_SOURCE && RARE_SOURCE <= max)) deltaAdmit++;
+    }
+    return (
+      `EXPLAIN ANALYZE: the filter is pushed into the Parquet scan on both paths, which read ` +
+      `${scanFigures(oursPlan)} (ours) and ${scanFigures(barePlan)} (baseline) of ${files.length}; ` +
+      `${oursHow}. ` +
+      `Nothing prunes: Parquet min/max of ip_src_addr admit ${groups.admit}/${groups.total} row groups ` +
+      `(each spans at least '${groups.lo}'..'${groups.hi}' as strings), the column is ` +
+      `${groups.encodings}-encoded with bloom filters in ${groups.blooms}/${groups.total} row groups ` +
+      `(parquet_bloom_probe excludes ${bloom.excluded}), and the Delta file stats admit ` +
+      `${deltaAdmit}/${files.length} files`
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function explain(sql: string): Promise<string> {
+  const db = await openBare();
+  try {
+    const reader = await db.connection.runAndReadAll(`EXPLAIN ANALYZE ${sql}`);
+    return reader
+      .getRowObjectsJson()
+      .map((r) => Object.values(r).join('\n'))
+      .join('\n');
+  } finally {
+    db.close();
+  }
+}
