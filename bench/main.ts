@@ -184,7 +184,7 @@ const rowsPerSecond = (rows: number, ms: number) => {
 };
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
-/** The two ratios the lake issue asks for, with their absolute figures. */
+/** The two ratios the lake issue asks for, with their absolute figures, as Markdown lines. */
 function headline(f: LakeWriteFigures, q: SqlQueryResult): string[] {
   const appendRatio = f.readJsonMs / f.oursMs;
   const queryLines = q.queries.map((x) => {
@@ -213,12 +213,12 @@ function headline(f: LakeWriteFigures, q: SqlQueryResult): string[] {
       `of which ${gib(f.rssAtStart)} was resident before it started (the events held in memory); ` +
       `during (e) ${gib(f.readJsonPeakRss)}, from ${gib(f.readJsonRssAtStart)} at its start ` +
       `(${f.rssMethod}, after a full GC; RSS keeps pages the previous case freed, so a case's ` +
-      `peak is at least its start).`,
+      `peak is at least its start).\n`,
     `**2. Queries on ${b.rows.toLocaleString('en-US')} rows** (${b.files} files in ${b.partitions} \`dt\` ` +
       `partitions, ${mbText(b.bytes)}, written by the lake's writer in ${b.batches} appends), ` +
       `\`openSql\` + query + close (\`t\` is the table's view \`${QUERY_TABLE}\`) against a fresh DuckDB + ` +
       `the query on \`read_parquet\` (\`t\` is the glob) + close, median of ${SMALL_RUNS}; ` +
-      `ours/baseline time, target ≤ ${QUERY_TARGET}x, met for ${queriesMet} of ${q.queries.length}:`,
+      `ours/baseline time, target ≤ ${QUERY_TARGET}x, met for ${queriesMet} of ${q.queries.length}:\n`,
     ...queryLines,
     `- Point lookup pruning: ${q.pruning}.`,
     `- Opening a session alone: \`openSql\` + close ${seconds(q.session.oursMs)}, a bare DuckDB ` +
@@ -312,14 +312,14 @@ timed span runs from the in-memory events to closed files.
 - (b) baseline: @duckdb/node-api \`appendDataChunk\` with 2048-row \`DuckDBDataChunk\`s (int64 as
   bigint) into an in-memory table, then \`COPY … TO file (FORMAT parquet, COMPRESSION zstd)\`. The
   table is flat; the dotted fields are flat VARCHAR/DOUBLE columns that the COPY's SELECT turns
-  into STRUCT columns (\`{'type': source_type} AS source\`, …), and ports go in as INTEGER and are
-  widened to BIGINT, so the Parquet schema is exactly the lake's (checked below). It does not
+  into STRUCT columns (\`{'type': source_type} AS source\`, …), and ports and \`status_code\` go in
+  as INTEGER and are widened to BIGINT, so the Parquet schema is exactly the lake's (checked below). It does not
   infer a schema, compute Delta stats or commit.
 - (b') the same append, then \`COPY … PARTITION_BY (dt)\`: the lake's day layout. Its time is the
   run's append time plus this COPY.
-- (c) \`JSON.stringify\` of every event into 1 MiB NDJSON pieces, no I/O: the serialisation part of
-  (a)'s path, for scale.
-- (d) the lake's Parquet step alone, as lake/parquet.ts does it: per day, an NDJSON staging file
+- (c) \`JSON.stringify\` of every event into 1 MiB NDJSON pieces, no I/O: what serialising the
+  events alone costs, for scale ((d) and (e) start from such text; (a) does not serialise).
+- (d) the Parquet step the lake used before data chunks: per day, an NDJSON staging file
   written in 1 MiB pieces, then \`COPY (SELECT … FROM read_json(…, columns = {…})) TO file\` zstd,
   on rows nested by hand beforehand (untimed). (d) against (b') compares the two write paths for
   the same output; (a) − (d) is what shaping, statistics and the Delta commit cost.
