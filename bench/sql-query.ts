@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openLakeWriter, openSql, readSnapshot, type SqlSession } from '#lake';
 import { type EventOptions, parseEventPieces, RARE_SOURCE } from './data.js';
 import { type Check, gib, median, type ResultRow, rate, ratio, watchRss } from './report.js';
+import { openBare } from './sql-read.js';
 import { sqlString } from './writers.js';
 
 /**
@@ -175,18 +175,6 @@ async function buildTable(lakeDir: string, rows: number, log: (m: string) => voi
     appendMs,
     totalMs,
     peakRss,
-  };
-}
-
-async function openBare(): Promise<{ connection: DuckDBConnection; close(): void }> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  return {
-    connection,
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
   };
 }
 

@@ -31,7 +31,8 @@ function summarise(rows: readonly Record<string, unknown>[]): Summary {
   return { groups: rows.length, n, bytes };
 }
 
-async function openBare(): Promise<{ connection: DuckDBConnection; close(): void }> {
+/** A DuckDB with no Palisade settings: the baseline side of the SQL cases. */
+export async function openBare(): Promise<{ connection: DuckDBConnection; close(): void }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   return {
