@@ -5,7 +5,6 @@ import { type Action, type AddFile, CommitConflict, readSnapshot, writeCommit } 
 import { listTables } from '../sql.js';
 import { checkTableName, dayOf, PARTITION_COLUMN } from '../table.js';
 import { listDataFiles, removeEmptyPartitionDirs } from './data-files.js';
-import { recentRemoves } from './tombstones.js';
 
 /** Seven days, Delta's default retention for files no longer referenced. */
 const DEFAULT_MIN_AGE_MS = 7 * 86_400_000;
@@ -103,7 +102,11 @@ export async function vacuumTable(
   // Read the clock again: the drop above is part of this run, and with no minimum age its
   // files go now. A file is young when its age is strictly below the minimum.
   const cutoff = (options.now ?? Date.now()) - minAgeMs;
-  const removedRecently = await recentRemoves(tableDir, cutoff);
+  // Files a commit removed within the minimum age stay, as Delta keeps young tombstones: a
+  // reader of an older snapshot or a time-travel query may still need them.
+  const removedRecently = new Set<string>();
+  for (const [path, remove] of snapshot.tombstones)
+    if (remove.deletionTimestamp > cutoff) removedRecently.add(path);
   const files = await listDataFiles(tableDir);
   const doomed = files.filter((f) => {
     if (snapshot.files.has(f.path)) return false;
