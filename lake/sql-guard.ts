@@ -182,7 +182,7 @@ export async function checkQuery(
   connection: DuckDBConnection,
   sql: string,
   context: ErrorContext,
-): Promise<DuckDBExtractedStatements> {
+): Promise<CheckedQuery> {
   // A statement known by its first word is refused before DuckDB even extracts it: extracting
   // IMPORT DATABASE already reads the files it names.
   const [first = ''] = keywords(sql);
@@ -222,7 +222,44 @@ export async function checkQuery(
     const refused = call.table ? undefined : own(SCALAR_FUNCTIONS_REFUSED, name);
     if (refused) throw new UsageError(`${call.name}() is not allowed in lake SQL: ${refused}`);
   }
-  return statements;
+  return { statements, tables: [...new Set(tableNames(ast.statements))] };
+}
+
+/** A query that passed {@link checkQuery}. */
+export interface CheckedQuery {
+  statements: DuckDBExtractedStatements;
+  /** Names the query reads as tables (CTE names among them), lower-cased, for the caller's views. */
+  tables: string[];
+}
+
+/** Stands for every table in {@link CheckedQuery.tables}: the query looks at the catalog. */
+export const ALL_TABLES = '*';
+
+const CATALOG_SCHEMAS = new Set(['information_schema', 'pg_catalog']);
+const isCatalogName = (name: string) => /^(duckdb_|pragma_|pg_)/.test(name) || name === 'sql_auto_complete';
+
+/**
+ * The table names a serialised statement reads, lower-cased; {@link ALL_TABLES} when it reads
+ * the catalog (SHOW, DESCRIBE, duckdb_tables(), information_schema…), which lists every view.
+ */
+function* tableNames(node: unknown): Generator<string> {
+  if (Array.isArray(node)) {
+    for (const item of node) yield* tableNames(item);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Record<string, unknown>;
+  if (o.type === 'SHOW_REF') yield ALL_TABLES;
+  if (o.type === 'BASE_TABLE' && typeof o.table_name === 'string') {
+    const name = o.table_name.toLowerCase();
+    const schema = typeof o.schema_name === 'string' ? o.schema_name.toLowerCase() : '';
+    yield CATALOG_SCHEMAS.has(schema) || isCatalogName(name) ? ALL_TABLES : name;
+  }
+  if (o.type === 'TABLE_FUNCTION' && typeof o.function === 'object' && o.function !== null) {
+    const f = (o.function as Record<string, unknown>).function_name;
+    if (typeof f === 'string' && isCatalogName(f.toLowerCase())) yield ALL_TABLES;
+  }
+  for (const v of Object.values(o)) yield* tableNames(v);
 }
 
 /** A record's own entry (so `constructor` and friends are not found on the prototype). */
@@ -278,16 +315,22 @@ function keywords(sql: string): string[] {
 
 /** " (did you mean x()?)" for an allowed table function close to `name`. */
 function suggest(name: string): string {
+  const best = closest(name, TABLE_FUNCTIONS);
+  return best ? ` (did you mean ${best}()?)` : '';
+}
+
+/** The candidate within two edits of `name`, if any. */
+function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
-  for (const candidate of TABLE_FUNCTIONS) {
+  for (const candidate of candidates) {
     const d = distance(name, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best ? ` (did you mean ${best}()?)` : '';
+  return best;
 }
 
 function distance(a: string, b: string): number {
@@ -309,6 +352,8 @@ export interface ErrorContext {
   root: string;
   /** Tables of the lake hidden by time travel, with the reason to give. */
   hidden: ReadonlyMap<string, string>;
+  /** Names a query can read (tables and views), for "did you mean". */
+  tables?: Iterable<string>;
 }
 
 /**
@@ -325,6 +370,9 @@ export function explainError(message: string, context: ErrorContext): string {
   if (table?.[1]) {
     const hidden = context.hidden.get(table[1].toLowerCase());
     if (hidden) return hidden;
+    const near = context.tables && closest(table[1].toLowerCase(), context.tables);
+    const first = text.replace(/ Did you mean .*$/, '');
+    return `${first}${near ? ` Did you mean "${near}"?` : ''}`;
   }
   return text;
 }

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StatementType } from '@duckdb/node-api';
 import { InfraError, UsageError } from '#core';
+import { findCheckpoint } from './delta/checkpoint.js';
 import { versionAt } from './delta/history.js';
 import { LOG_DIR, listVersions, readSnapshot, type Snapshot } from './delta/log.js';
-import { duckdbType, sqlIdent } from './delta/schema.js';
+import { duckdbType, SCHEMA_TAG, schemaTag, sqlIdent } from './delta/schema.js';
 import { type DuckDb, openDuckDb, sqlString } from './duckdb.js';
 import { EVENTS_VIEW, eventsViewQuery, NON_SENSOR_TABLES, type SensorTable } from './sql-events.js';
-import { checkQuery, type ErrorContext, explainError, lockDown } from './sql-guard.js';
+import { ALL_TABLES, checkQuery, type ErrorContext, explainError, lockDown } from './sql-guard.js';
 
 /**
  * SQL over the lake: one DuckDB view per Delta table, over exactly the files of the table's
@@ -78,47 +79,38 @@ export async function listTables(lakeDir: string): Promise<string[]> {
   return tables;
 }
 
-/** Open a SQL session: lock DuckDB down to reading the lake, then register the views. */
+/**
+ * Open a SQL session: lock DuckDB down to reading the lake and settle which version of each
+ * table it shows. A table's view is made the first time a query names it (all sensor tables
+ * for `events`), so a query pays for reading the logs of the tables it reads, not the lake's.
+ */
 export async function openSql(lakeDir: string, options: SqlOptions = {}): Promise<SqlSession> {
   const root = await lakeRoot(lakeDir);
   const names = await listTables(root);
   for (const name of names) await checkInside(root, name);
   const asOf = checkAsOf(options, names, lakeDir);
 
+  const tables = new Map<string, number>();
+  const hidden = new Map<string, string>();
+  const snapshots = new Map<string, Snapshot>();
+  for (const name of names) {
+    const pick = await pickVersion(join(root, name), name, asOf);
+    if (typeof pick === 'string') hidden.set(name.toLowerCase(), pick);
+    else if (pick !== undefined) {
+      // A version asked for is checked now, so a wrong one fails before any query.
+      const snapshot = await snapshotAt(join(root, name), name, pick);
+      if (snapshot) snapshots.set(name, snapshot);
+      tables.set(name, pick);
+    } else {
+      const version = await latestVersion(join(root, name));
+      if (version !== undefined) tables.set(name, version);
+    }
+  }
   const spillDir = await mkdtemp(join(tmpdir(), 'palisade-sql-'));
   let db: DuckDb | undefined;
   try {
     db = await openDuckDb();
     await lockDown(db.connection, root, spillDir);
-    const tables = new Map<string, number>();
-    const hidden = new Map<string, string>();
-    const sensors: SensorTable[] = [];
-    for (const name of names) {
-      const pick = await pickVersion(join(root, name), name, asOf);
-      if (typeof pick === 'string') {
-        hidden.set(name.toLowerCase(), pick);
-        continue;
-      }
-      const snapshot = await snapshotAt(join(root, name), name, pick);
-      if (!snapshot) continue;
-      await db.connection.run(`CREATE VIEW ${sqlIdent(name)} AS ${viewQuery(root, name, snapshot)}`);
-      tables.set(name, snapshot.version);
-      if (!NON_SENSOR_TABLES.has(name)) sensors.push({ name, fields: snapshot.schema.fields });
-    }
-    if (!names.some((n) => n.toLowerCase() === EVENTS_VIEW)) {
-      await db.connection.run(`CREATE VIEW ${sqlIdent(EVENTS_VIEW)} AS ${eventsViewQuery(sensors)}`);
-    }
-    const context: ErrorContext = { root, hidden };
-    const open = db;
-    return {
-      tables,
-      hidden,
-      query: (sql) => runQuery(open, sql, context),
-      close: () => {
-        open.close();
-        rmSync(spillDir, { recursive: true, force: true });
-      },
-    };
   } catch (e) {
     db?.close();
     await rm(spillDir, { recursive: true, force: true });
@@ -127,6 +119,89 @@ export async function openSql(lakeDir: string, options: SqlOptions = {}): Promis
     }
     throw e;
   }
+  const views = new Views(db, root, tables, snapshots);
+  const context: ErrorContext = { root, hidden, tables: views.names() };
+  const open = db;
+  return {
+    tables,
+    hidden,
+    query: (sql) => runQuery(open, sql, context, views),
+    close: () => {
+      open.close();
+      rmSync(spillDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The views of a session, made on first use. */
+class Views {
+  private readonly made = new Set<string>();
+  /** Lower-cased name → the table's own spelling. */
+  private readonly byName: Map<string, string>;
+  private readonly hasEventsTable: boolean;
+
+  constructor(
+    private readonly db: DuckDb,
+    private readonly root: string,
+    private readonly versions: ReadonlyMap<string, number>,
+    /** Snapshots read already, by table name. */
+    private readonly snapshots: Map<string, Snapshot>,
+  ) {
+    this.byName = new Map([...versions.keys()].map((n) => [n.toLowerCase(), n]));
+    this.hasEventsTable = this.byName.has(EVENTS_VIEW);
+  }
+
+  /** Every name a query can read. */
+  names(): string[] {
+    return [...this.byName.keys(), ...(this.hasEventsTable ? [] : [EVENTS_VIEW])];
+  }
+
+  /** Make the views a query names (lower-cased; names that are not tables are ignored). */
+  async ensure(referenced: readonly string[]): Promise<void> {
+    const refs = referenced.includes(ALL_TABLES) ? this.names() : referenced;
+    for (const ref of refs) {
+      if (ref === EVENTS_VIEW && !this.hasEventsTable) await this.ensureEvents();
+      else await this.ensureTable(ref);
+    }
+  }
+
+  private async ensureTable(ref: string): Promise<Snapshot | undefined> {
+    const name = this.byName.get(ref);
+    if (name === undefined) return undefined;
+    let snapshot = this.snapshots.get(name);
+    if (!snapshot) {
+      snapshot = await snapshotAt(join(this.root, name), name, this.versions.get(name));
+      if (!snapshot) return undefined;
+      this.snapshots.set(name, snapshot);
+    }
+    if (!this.made.has(ref)) {
+      await this.db.connection.run(
+        `CREATE VIEW ${sqlIdent(name)} AS ${viewQuery(this.root, name, snapshot)}`,
+      );
+      this.made.add(ref);
+    }
+    return snapshot;
+  }
+
+  private async ensureEvents(): Promise<void> {
+    if (this.made.has(EVENTS_VIEW)) return;
+    const sensors: SensorTable[] = [];
+    for (const [ref, name] of this.byName) {
+      if (NON_SENSOR_TABLES.has(name)) continue;
+      const snapshot = await this.ensureTable(ref);
+      if (snapshot) sensors.push({ name, fields: snapshot.schema.fields });
+    }
+    await this.db.connection.run(`CREATE VIEW ${sqlIdent(EVENTS_VIEW)} AS ${eventsViewQuery(sensors)}`);
+    this.made.add(EVENTS_VIEW);
+  }
+}
+
+/** A table's newest version by its log listing (commits and checkpoints); undefined when empty. */
+async function latestVersion(dir: string): Promise<number | undefined> {
+  const versions = await listVersions(dir);
+  const checkpoint = await findCheckpoint(dir);
+  const latest = Math.max(versions[versions.length - 1] ?? -1, checkpoint ?? -1);
+  return latest < 0 ? undefined : latest;
 }
 
 /** The lake's real path: DuckDB judges file access by real paths, so the lake is named by one. */
@@ -254,15 +329,21 @@ function viewQuery(root: string, name: string, snapshot: Snapshot): string {
     })
     .join(', ');
   const hive = snapshot.metadata.partitionColumns.length > 0;
+  // When every file was written with the table's current columns, DuckDB can bind the view
+  // to one file's footer instead of opening them all to line their columns up by name.
+  const dataFields = fields.filter((f) => !snapshot.metadata.partitionColumns.includes(f.name));
+  const current = schemaTag({ type: 'struct', fields: dataFields });
+  const uniform = [...snapshot.files.values()].every((a) => a.tags?.[SCHEMA_TAG] === current);
   const source =
-    `read_parquet([${files.join(', ')}], union_by_name = true` +
+    `read_parquet([${files.join(', ')}], union_by_name = ${uniform ? 'false' : 'true'}` +
     (hive ? `, hive_partitioning = true, hive_types = {${partitionTypes}}` : '') +
     ')';
   return `SELECT ${fields.map((f) => sqlIdent(f.name)).join(', ')} FROM ${source}`;
 }
 
-async function runQuery(db: DuckDb, sql: string, context: ErrorContext): Promise<SqlResult> {
-  const statements = await checkQuery(db.connection, sql, context);
+async function runQuery(db: DuckDb, sql: string, context: ErrorContext, views: Views): Promise<SqlResult> {
+  const { statements, tables } = await checkQuery(db.connection, sql, context);
+  await views.ensure(tables);
   try {
     const prepared = await statements.prepare(0);
     // The check above already refused anything that is not a SELECT; this is the second lock.

@@ -12,7 +12,7 @@ import {
   type Snapshot,
   writeCommit,
 } from './delta/log.js';
-import { type DeltaStruct, emptyStruct, field } from './delta/schema.js';
+import { type DeltaStruct, emptyStruct, field, SCHEMA_TAG, schemaTag } from './delta/schema.js';
 import { statsJson } from './delta/stats.js';
 import type { DuckDb } from './duckdb.js';
 import { writeParquet } from './parquet.js';
@@ -157,6 +157,7 @@ async function prepare(
   const dataSchema = batch.finish();
   const written: string[] = [];
   const adds: AddFile[] = [];
+  const tags = { [SCHEMA_TAG]: schemaTag(dataSchema) };
   try {
     for (const part of batch.partitions.values()) {
       const path = `${PARTITION_COLUMN}=${part.partition}/part-00000-${randomUUID()}.c000.zstd.parquet`;
@@ -169,6 +170,7 @@ async function prepare(
         modificationTime: Date.now(),
         dataChange: true,
         stats: statsJson(batch.leaves, part),
+        tags,
       });
     }
   } catch (e) {

@@ -37,6 +37,7 @@ export interface AddFile {
   modificationTime: number;
   dataChange: boolean;
   stats?: string;
+  tags?: Record<string, string> | null;
 }
 
 export interface RemoveFile {

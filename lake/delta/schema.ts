@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Delta table schemas (the `schemaString` of a metaData action) and their DuckDB spelling.
  * Only the types Palisade writes are modelled; a table written by someone else with other
@@ -94,4 +96,16 @@ export function parseSchemaString(text: string): DeltaStruct {
   if (value?.type !== 'struct' || !Array.isArray(value.fields))
     throw new Error('schemaString is not a struct');
   return value;
+}
+
+/**
+ * The `tags` key of an add action naming the data schema its file was written with (see
+ * {@link schemaTag}). Readers use it to skip `union_by_name` when every file has the table's
+ * current columns; files without it (other writers) are simply read by name.
+ */
+export const SCHEMA_TAG = 'palisade.schema';
+
+/** A short fingerprint of a data schema (the table's fields without its partition columns). */
+export function schemaTag(dataSchema: DeltaStruct): string {
+  return createHash('sha256').update(JSON.stringify(dataSchema.fields)).digest('hex').slice(0, 16);
 }

@@ -324,6 +324,44 @@ describe('compaction', () => {
     ]);
     expect(reports.find((r) => r.table === 'few')).toMatchObject({ filesBefore: 9, filesAfter: 3 });
   });
+
+  it('sorts rewritten files by source IP then time, so a lookup by IP skips row groups', async () => {
+    const lake2 = join(tempDir(), 'lake');
+    const w = await openLakeWriter(lake2);
+    // 4 appends of 40,000 rows on one day, source IPs shuffled (i * 7919 mod 1000).
+    for (let b = 0; b < 4; b++) {
+      await w.append(
+        'sorted',
+        Array.from({ length: 40_000 }, (_, i) => ({
+          timestamp: T0 + b * 40_000 + i,
+          guid: `s${b}-${i}`,
+          ip_src_addr: `10.1.${Math.floor(((i * 7919) % 1000) / 250)}.${(i * 7919) % 250}`,
+        })),
+      );
+    }
+    w.close();
+    await compactTable(db, lake2, 'sorted', { minFiles: 2 });
+    const snapshot = await readSnapshot(join(lake2, 'sorted'));
+    const [file] = [...(snapshot?.files.keys() ?? [])];
+    const path = join(lake2, 'sorted', String(file));
+    const c = db.connection;
+    const unordered = await c.runAndReadAll(
+      'SELECT count(*) AS n FROM (SELECT ip_src_addr, timestamp, lag(ip_src_addr) OVER w AS pi, ' +
+        `lag(timestamp) OVER w AS pt FROM read_parquet('${path}', file_row_number = true) ` +
+        'WINDOW w AS (ORDER BY file_row_number)) WHERE pi > ip_src_addr OR (pi = ip_src_addr AND pt > timestamp)',
+    );
+    expect(Number(unordered.getRowObjectsJS()[0]?.n)).toBe(0);
+    const groups = await c.runAndReadAll(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE stats_min_value <= '10.1.2.77' AND stats_max_value >= '10.1.2.77') AS hit ` +
+        `FROM parquet_metadata('${path}') WHERE path_in_schema = 'ip_src_addr'`,
+    );
+    const { n, hit } = groups.getRowObjectsJS()[0] as { n: bigint; hit: bigint };
+    expect(Number(n)).toBeGreaterThanOrEqual(4);
+    expect(Number(hit)).toBe(1);
+    expect(await query(lake2, "SELECT count(*) AS n FROM sorted WHERE ip_src_addr = '10.1.2.77'")).toEqual([
+      { n: 160 },
+    ]);
+  });
 });
 
 describe('vacuum', () => {

@@ -378,13 +378,13 @@ describe('SQL guard', () => {
           .map((l) => JSON.parse(l));
         for (const a of lines) if (a.add) a.add.path = path;
         writeFileSync(log, `${lines.map((a) => JSON.stringify(a)).join('\n')}\n`);
-        const e = await openSql(join(b, 'lake')).then(
-          (s) => {
-            s.close();
-            return undefined;
-          },
+        // The log is read when a query first names the table.
+        const session = await openSql(join(b, 'lake'));
+        const e = await session.query('SELECT count(*) FROM bro').then(
+          () => undefined,
           (err: Error) => err,
         );
+        session.close();
         expect(e).toBeInstanceOf(UsageError);
         expect(e?.message).toMatch(/^table 'bro': data file '.*' is outside the table/);
       },
