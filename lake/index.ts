@@ -26,7 +26,18 @@ export {
 /** The `events` view's columns and the tables it leaves out. */
 export { EVENT_COLUMNS, EVENTS_VIEW, NON_SENSOR_TABLES } from './sql-events.js';
 /** Table appends and their results. */
-export { type AppendOptions, type AppendResult, checkTableName, dayOf, PARTITION_COLUMN } from './table.js';
+export { type AppendOptions, type AppendResult, checkTableName } from './table.js';
+/** The lake's tables: partitioning, declared columns, sort order. */
+export {
+  DAY_COLUMN,
+  dayOf,
+  HOUR_COLUMN,
+  type Partitioning,
+  SENSOR_TABLE,
+  SYSTEM_TABLES,
+  type TableSpec,
+  tableSpec,
+} from './tables.js';
 
 /** A lake directory opened for writing; holds the DuckDB used to write Parquet. */
 export interface LakeWriter {

@@ -12,13 +12,21 @@ import {
   type Snapshot,
   writeCommit,
 } from './delta/log.js';
-import { type DeltaStruct, emptyStruct, field, SCHEMA_TAG, schemaTag } from './delta/schema.js';
+import { type DeltaStruct, SCHEMA_TAG, schemaTag } from './delta/schema.js';
 import { statsJson } from './delta/stats.js';
 import type { DuckDb } from './duckdb.js';
 import { writeParquet } from './parquet.js';
+import {
+  DAY_COLUMN,
+  HOUR_COLUMN,
+  initialColumns,
+  type Partitioning,
+  partitionColumns,
+  partitioner,
+  partitionFields,
+  tableSpec,
+} from './tables.js';
 
-/** The day partition column every event table has. */
-export const PARTITION_COLUMN = 'dt';
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 const MAX_ATTEMPTS = 10;
 
@@ -57,29 +65,6 @@ export function checkTableName(name: string): string {
   return name;
 }
 
-const DAY_MS = 86_400_000;
-
-/** UTC day of an epoch-ms timestamp, as the `dt` partition value. */
-export function dayOf(timestamp: number): string {
-  return new Date(timestamp).toISOString().slice(0, 10);
-}
-
-/**
- * {@link dayOf} for a stream of timestamps: events of a batch mostly share a day, so the
- * string is made once per day rather than once per event.
- */
-function dayCache(): (timestamp: number) => string {
-  let start = Number.NaN;
-  let day = '';
-  return (ts) => {
-    if (!(ts >= start && ts < start + DAY_MS)) {
-      start = Math.floor(ts / DAY_MS) * DAY_MS;
-      day = dayOf(start);
-    }
-    return day;
-  };
-}
-
 /**
  * Append events to a Delta table, creating it on first use: data files first, then one
  * commit. A lost race re-reads the log and tries again; files of a lost attempt are removed.
@@ -101,7 +86,7 @@ export async function appendEvents(
     if (options.txn && (snapshot?.txns.get(options.txn.appId) ?? -1) >= options.txn.version) {
       return { table, version: snapshot?.version ?? -1, files: 0, rows: 0, skipped: true };
     }
-    const { actions, written } = await prepare(db, tableDir, snapshot, events, options);
+    const { actions, written } = await prepare(db, tableDir, table, snapshot, events, options);
     const version = snapshot ? snapshot.version + 1 : 0;
     try {
       await options.beforeCommit?.();
@@ -132,27 +117,35 @@ export async function appendEvents(
 async function prepare(
   db: DuckDb,
   tableDir: string,
+  table: string,
   snapshot: Snapshot | undefined,
   events: readonly Event[],
   options: AppendOptions,
 ): Promise<{ actions: Action[]; written: string[] }> {
+  const spec = tableSpec(table);
+  const partitionBy = snapshot ? snapshot.metadata.partitionColumns : partitionColumns(spec.partitioning);
+  const layout = layoutOf(table, partitionBy);
   const base: DeltaStruct = snapshot
     ? {
         type: 'struct',
-        fields: structuredClone(snapshot.schema.fields.filter((f) => f.name !== PARTITION_COLUMN)),
+        fields: structuredClone(snapshot.schema.fields.filter((f) => !partitionBy.includes(f.name))),
       }
-    : emptyStruct();
-  const batch = new ColumnBatch(base, [PARTITION_COLUMN]);
-  const day = dayCache();
+    : initialColumns(spec);
+  const batch = new ColumnBatch(base, partitionBy);
+  const partitionOf = partitioner(layout);
+  const partitions = new Map<string, Record<string, string>>();
+  const time = spec.timeColumn;
   for (const event of events) {
-    const ts = event.timestamp;
+    const ts = event[time];
     if (typeof ts !== 'number' || !Number.isFinite(ts)) {
       throw new InfraError(
         'lake.timestamp',
-        'every event needs a numeric timestamp before it reaches the lake',
+        `every row of '${table}' needs a numeric ${time} (epoch ms) before it reaches the lake`,
       );
     }
-    batch.add(event, day(ts));
+    const partition = partitionOf(ts);
+    if (!partitions.has(partition.dir)) partitions.set(partition.dir, partition.values);
+    batch.add(event, partition.dir);
   }
   const dataSchema = batch.finish();
   const written: string[] = [];
@@ -160,12 +153,12 @@ async function prepare(
   const tags = { [SCHEMA_TAG]: schemaTag(dataSchema) };
   try {
     for (const part of batch.partitions.values()) {
-      const path = `${PARTITION_COLUMN}=${part.partition}/part-00000-${randomUUID()}.c000.zstd.parquet`;
+      const path = `${part.partition}/part-00000-${randomUUID()}.c000.zstd.parquet`;
       written.push(path);
       const size = await writeParquet(db, dataSchema, batch.leaves, part, join(tableDir, path));
       adds.push({
         path,
-        partitionValues: { [PARTITION_COLUMN]: part.partition },
+        partitionValues: partitions.get(part.partition) ?? {},
         size,
         modificationTime: Date.now(),
         dataChange: true,
@@ -182,7 +175,7 @@ async function prepare(
       commitInfo: {
         timestamp: Date.now(),
         operation: 'WRITE',
-        operationParameters: { mode: 'Append', partitionBy: JSON.stringify([PARTITION_COLUMN]) },
+        operationParameters: { mode: 'Append', partitionBy: JSON.stringify(partitionBy) },
         engineInfo: 'palisade',
         isBlindAppend: true,
       },
@@ -190,7 +183,7 @@ async function prepare(
   ];
   const fullSchema: DeltaStruct = {
     type: 'struct',
-    fields: [...dataSchema.fields, field(PARTITION_COLUMN, 'date')],
+    fields: [...dataSchema.fields, ...partitionFields(layout)],
   };
   if (!snapshot) {
     actions.push({ protocol: { minReaderVersion: 1, minWriterVersion: 2 } });
@@ -199,7 +192,7 @@ async function prepare(
         id: randomUUID(),
         format: { provider: 'parquet', options: {} },
         schemaString: JSON.stringify(fullSchema),
-        partitionColumns: [PARTITION_COLUMN],
+        partitionColumns: partitionBy,
         configuration: {},
         createdTime: Date.now(),
       },
@@ -214,4 +207,17 @@ async function prepare(
     });
   }
   return { actions, written };
+}
+
+/** The partitioning a table's partition columns spell; the lake writes no other. */
+function layoutOf(table: string, columns: readonly string[]): Partitioning {
+  for (const layout of ['day', 'day-hour'] as const) {
+    const want = partitionColumns(layout);
+    if (want.length === columns.length && want.every((c, i) => c === columns[i])) return layout;
+  }
+  throw new InfraError(
+    'lake.partitioning',
+    `table '${table}' is partitioned by [${columns.join(', ')}]; Palisade appends only to tables ` +
+      `partitioned by [${DAY_COLUMN}] or [${DAY_COLUMN}, ${HOUR_COLUMN}]`,
+  );
 }

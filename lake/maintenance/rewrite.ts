@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { basename, join, posix } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InfraError } from '#core';
 import type { AddFile } from '../delta/log.js';
 import { type DeltaStruct, SCHEMA_TAG, schemaTag, sqlIdent } from '../delta/schema.js';
 import { sqlString } from '../duckdb.js';
+import { tableSpec } from '../tables.js';
 import { parquetStats } from './file-stats.js';
 import type { CompactionBin } from './plan.js';
 import { projection } from './projection.js';
@@ -17,17 +18,14 @@ import { projection } from './projection.js';
 const ROW_GROUP_SIZE = 32_768;
 
 /**
- * The order a rewritten file's rows are put in: by source address, then time, when the table
- * has those columns (the analyst's most common pivot is "everything from this IP"), else by
- * time. Each leading column must be a plain column of the table.
+ * The order a rewritten file's rows are put in: the table's sort columns (see tables.ts;
+ * sensor tables by source address then time, the analyst's most common pivot being
+ * "everything from this IP") that it has as plain columns.
  */
-export function sortOrder(dataSchema: DeltaStruct): string[] {
-  const has = (name: string, types: readonly string[]) =>
-    dataSchema.fields.some((f) => f.name === name && typeof f.type === 'string' && types.includes(f.type));
-  return [
-    ...(has('ip_src_addr', ['string']) ? ['ip_src_addr'] : []),
-    ...(has('timestamp', ['long', 'double', 'timestamp']) ? ['timestamp'] : []),
-  ];
+export function sortOrder(table: string, dataSchema: DeltaStruct): string[] {
+  return tableSpec(table).sortBy.filter((name) =>
+    dataSchema.fields.some((f) => f.name === name && typeof f.type === 'string' && f.type !== 'binary'),
+  );
 }
 
 /**
@@ -60,7 +58,7 @@ export async function rewriteBin(
     const inputRows = Number(
       (await connection.runAndReadAll(`SELECT count(*) AS n FROM ${source}`)).getRowObjectsJS()[0]?.n,
     );
-    const order = sortOrder(dataSchema);
+    const order = sortOrder(basename(tableDir), dataSchema);
     const orderBy = order.length > 0 ? ` ORDER BY ${order.map(sqlIdent).join(', ')}` : '';
     await connection.run(
       `COPY (SELECT ${projection(dataSchema.fields, columns)} FROM ${source}${orderBy}) TO ${sqlString(file)} ` +

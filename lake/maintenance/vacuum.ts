@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { InfraError, UsageError } from '#core';
 import { type Action, type AddFile, CommitConflict, readSnapshot, writeCommit } from '../delta/log.js';
 import { listTables } from '../sql.js';
-import { checkTableName, dayOf, PARTITION_COLUMN } from '../table.js';
+import { checkTableName } from '../table.js';
+import { DAY_COLUMN, dayOf } from '../tables.js';
 import { listDataFiles, removeEmptyPartitionDirs } from './data-files.js';
 
 /** Seven days, Delta's default retention for files no longer referenced. */
@@ -137,14 +138,14 @@ async function dropPartitions(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const snapshot = await readSnapshot(tableDir);
-    if (!snapshot?.metadata.partitionColumns.includes(PARTITION_COLUMN)) return;
+    if (!snapshot?.metadata.partitionColumns.includes(DAY_COLUMN)) return;
     const victims: AddFile[] = [];
     for (const add of snapshot.files.values()) {
-      const day = add.partitionValues[PARTITION_COLUMN];
+      const day = add.partitionValues[DAY_COLUMN];
       if (typeof day === 'string' && DAY.test(day) && day < keepFrom) victims.push(add);
     }
     report.partitionsDropped = [
-      ...new Set(victims.map((a) => a.partitionValues[PARTITION_COLUMN] as string)),
+      ...new Set(victims.map((a) => a.partitionValues[DAY_COLUMN] as string)),
     ].sort();
     report.filesDropped = victims.length;
     report.rowsDropped = rowsOf(victims);
@@ -158,7 +159,7 @@ async function dropPartitions(
         commitInfo: {
           timestamp: now,
           operation: 'DELETE',
-          operationParameters: { predicate: JSON.stringify([`${PARTITION_COLUMN} < '${keepFrom}'`]) },
+          operationParameters: { predicate: JSON.stringify([`${DAY_COLUMN} < '${keepFrom}'`]) },
           readVersion: snapshot.version,
           isolationLevel: 'Serializable',
           isBlindAppend: false,
