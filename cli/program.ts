@@ -60,10 +60,13 @@ export function buildProgram(): Command {
       collect,
       [],
     )
+    .option('--timeout <duration>', 'stop the query after this long, e.g. 30s or 5m (default: no limit)')
     .argument('<query>', 'the SQL query, e.g. "SELECT count(*) FROM bro"')
-    .action(async (query: string, opts: { lake: string; format: Format; asOf: string[] }) => {
-      await (await import('./commands/sql.js')).sql({ ...opts, query });
-    });
+    .action(
+      async (query: string, opts: { lake: string; format: Format; asOf: string[]; timeout?: string }) => {
+        await (await import('./commands/sql.js')).sql({ ...opts, query });
+      },
+    );
 
   const batch = program
     .command('batch')

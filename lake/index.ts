@@ -19,6 +19,7 @@ export {
   type AsOf,
   listTables,
   openSql,
+  type QueryOptions,
   type SqlOptions,
   type SqlResult,
   type SqlSession,

@@ -153,7 +153,7 @@ const STATEMENT_REASONS: Record<string, string> = {
 };
 
 const QUERY_FORMS =
-  'only queries, one per call (SELECT, WITH, FROM, VALUES, TABLE, SHOW, DESCRIBE, SUMMARIZE, PIVOT)';
+  'only queries, one per call (SELECT, WITH, FROM, VALUES, TABLE, SHOW, DESCRIBE, SUMMARIZE, PIVOT, EXPLAIN of a query)';
 
 /**
  * Confine a fresh DuckDB to reading `root`: spill files go to `spillDir` (else DuckDB's default
@@ -188,12 +188,16 @@ export async function checkQuery(
   const [first = ''] = keywords(sql);
   if (first === '') throw new UsageError(`empty query: lake SQL runs ${QUERY_FORMS}`);
   if (own(STATEMENT_REASONS, first)) throw new UsageError(notAQuery(sql));
-  let statements: DuckDBExtractedStatements;
-  try {
-    statements = await connection.extractStatements(sql);
-  } catch (e) {
-    throw new UsageError(explainError((e as Error).message, context));
+  const explained = EXPLAIN.exec(sql);
+  if (explained) {
+    // EXPLAIN [ANALYZE] of a query: the query itself passes the same check, and ANALYZE only
+    // runs what would have run anyway.
+    const inner = await checkQuery(connection, sql.slice(explained[0].length), context);
+    inner.statements = await extract(connection, sql, context);
+    if (inner.statements.count !== 1) throw new UsageError(tooMany(inner.statements.count, sql));
+    return inner;
   }
+  const statements = await extract(connection, sql, context);
   if (statements.count === 0) throw new UsageError(`empty query: lake SQL runs ${QUERY_FORMS}`);
   if (statements.count > 1) throw new UsageError(tooMany(statements.count, sql));
 
@@ -223,6 +227,21 @@ export async function checkQuery(
     if (refused) throw new UsageError(`${call.name}() is not allowed in lake SQL: ${refused}`);
   }
   return { statements, tables: [...new Set(tableNames(ast.statements))] };
+}
+
+/** `EXPLAIN` or `EXPLAIN ANALYZE` at the start of a statement, past comments. */
+const EXPLAIN = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*explain(?:\s+analyze)?(?![\w$])/i;
+
+async function extract(
+  connection: DuckDBConnection,
+  sql: string,
+  context: ErrorContext,
+): Promise<DuckDBExtractedStatements> {
+  try {
+    return await connection.extractStatements(sql);
+  } catch (e) {
+    throw new UsageError(explainError((e as Error).message, context));
+  }
 }
 
 /** A query that passed {@link checkQuery}. */

@@ -49,13 +49,18 @@ export interface SqlOptions {
   asOf?: AsOf;
 }
 
+export interface QueryOptions {
+  /** Stop the query after this many milliseconds (it fails with code `sql.timeout`). */
+  timeoutMs?: number;
+}
+
 /** A read-only SQL session over one lake directory. */
 export interface SqlSession {
   /** Tables visible as views, with the version each one shows. */
   readonly tables: ReadonlyMap<string, number>;
   /** Tables of the lake that time travel hides (no commit yet at the time asked), with why. */
   readonly hidden: ReadonlyMap<string, string>;
-  query(sql: string): Promise<SqlResult>;
+  query(sql: string, options?: QueryOptions): Promise<SqlResult>;
   close(): void;
 }
 
@@ -125,7 +130,7 @@ export async function openSql(lakeDir: string, options: SqlOptions = {}): Promis
   return {
     tables,
     hidden,
-    query: (sql) => runQuery(open, sql, context, views),
+    query: (sql, queryOptions = {}) => runQuery(open, sql, context, views, queryOptions.timeoutMs),
     close: () => {
       open.close();
       rmSync(spillDir, { recursive: true, force: true });
@@ -341,16 +346,29 @@ function viewQuery(root: string, name: string, snapshot: Snapshot): string {
   return `SELECT ${fields.map((f) => sqlIdent(f.name)).join(', ')} FROM ${source}`;
 }
 
-async function runQuery(db: DuckDb, sql: string, context: ErrorContext, views: Views): Promise<SqlResult> {
+async function runQuery(
+  db: DuckDb,
+  sql: string,
+  context: ErrorContext,
+  views: Views,
+  timeoutMs: number | undefined,
+): Promise<SqlResult> {
   const { statements, tables } = await checkQuery(db.connection, sql, context);
   await views.ensure(tables);
+  let timedOut = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          db.connection.interrupt();
+        }, timeoutMs);
   try {
     const prepared = await statements.prepare(0);
     // The check above already refused anything that is not a SELECT; this is the second lock.
-    if (prepared.statementType !== StatementType.SELECT) {
-      throw new UsageError(
-        `${StatementType[prepared.statementType]} is not allowed: lake SQL runs only queries`,
-      );
+    const type = prepared.statementType;
+    if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {
+      throw new UsageError(`${StatementType[type]} is not allowed: lake SQL runs only queries`);
     }
     const reader = await prepared.runAndReadAll();
     const columns = reader.columnNames();
@@ -364,8 +382,15 @@ async function runQuery(db: DuckDb, sql: string, context: ErrorContext, views: V
     });
     return { columns, types, rows };
   } catch (e) {
+    if (timedOut) {
+      throw new InfraError('sql.timeout', `query stopped after its time limit of ${timeoutMs} ms`, {
+        cause: e,
+      });
+    }
     if (e instanceof UsageError) throw e;
     throw new UsageError(explainError((e as Error).message, context));
+  } finally {
+    clearTimeout(timer);
   }
 }
 

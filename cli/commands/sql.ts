@@ -1,6 +1,7 @@
 import { UsageError } from '#core';
 import { type AsOf, openSql } from '#lake';
 import { type Format, formatResult } from '../format.js';
+import { parseDuration } from './batch.js';
 
 /** Below this a bare number after `TABLE=` is a version; from it on, epoch milliseconds (1970-04-26). */
 const EPOCH_MS_FROM = 10_000_000_000;
@@ -73,10 +74,13 @@ export async function sql(options: {
   format: Format;
   query: string;
   asOf: string[];
+  timeout?: string;
 }): Promise<void> {
+  const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
+  if (timeoutMs === 0) throw new UsageError('--timeout: must be more than 0s');
   const session = await openSql(options.lake, { asOf: parseAsOf(options.asOf) });
   try {
-    const result = await session.query(options.query);
+    const result = await session.query(options.query, timeoutMs === undefined ? {} : { timeoutMs });
     process.stdout.write(formatResult(result, options.format));
   } finally {
     session.close();

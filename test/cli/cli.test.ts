@@ -54,6 +54,16 @@ describe('bad usage exits 2 with one clear line', () => {
     ],
     ['SQL syntax error', ['sql', '--lake', ROOT, 'SELEC 1'], /syntax error/],
     ['missing lake', ['sql', '--lake', '/no/such/lake', 'SELECT 1'], /lake not found/],
+    [
+      'bad timeout',
+      ['sql', '--lake', lake, '--timeout', 'soon', 'SELECT 1'],
+      /--timeout: invalid duration 'soon'/,
+    ],
+    [
+      'zero timeout',
+      ['sql', '--lake', lake, '--timeout', '0s', 'SELECT 1'],
+      /--timeout: must be more than 0s/,
+    ],
   ])('%s', (_name, args, message) => {
     const r = palisade(args);
     expect(r.code).toBe(2);
@@ -128,6 +138,20 @@ describe('ingest then sql', () => {
       "SELECT protocol FROM bro WHERE protocol = 'dns' LIMIT 2",
     ]);
     expect(table.stdout).toMatch(/protocol\n─+\ndns\ndns\n\(2 rows\)\n/);
+  });
+
+  it('stops a query at --timeout with one line and exit code 1', () => {
+    const r = palisade([
+      'sql',
+      '--lake',
+      lake,
+      '--timeout',
+      '1s',
+      'SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE a.range + b.range = -1',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/query stopped after its time limit of 1000 ms/);
   });
 });
 

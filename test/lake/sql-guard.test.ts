@@ -168,7 +168,10 @@ describe('SQL guard', () => {
     ['BEGIN', /^BEGIN is not allowed/],
     ['PREPARE p AS SELECT 1', /^PREPARE is not allowed/],
     ['EXECUTE p', /^EXECUTE is not allowed/],
-    ['EXPLAIN ANALYZE SELECT 1', /^EXPLAIN is not allowed/],
+    [`EXPLAIN COPY t TO '${outside}/out-explain.csv'`, /^COPY is not allowed/],
+    [`EXPLAIN ANALYZE SELECT * FROM read_csv('${outside}/secret.csv')`, /^no permission to read/],
+    ['EXPLAIN SELECT 1; DROP VIEW t', /^expected exactly one SQL statement, got 2$/],
+    ['/* x */ explain analyze DROP VIEW t', /^DROP is not allowed/],
     [
       'WITH x AS (SELECT 1 AS guid) INSERT INTO t (guid) SELECT guid FROM x',
       /^this WITH statement is not a query/,

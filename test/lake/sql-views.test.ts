@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Event, UsageError } from '#core';
+import { type Event, InfraError, UsageError } from '#core';
 import { compactTable, openDuckDb, openLakeWriter, openSql } from '#lake';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -45,7 +45,7 @@ const viewSql = async (lake: string, view: string) => {
   }
 };
 
-describe('SQL views', () => {
+describe('SQL sessions', () => {
   it('reads only the logs of the tables a query names', async () => {
     const lake = await lakeWith({ good: [events(3)], broken: [events(2)] });
     corrupt(lake, 'broken');
@@ -136,5 +136,38 @@ describe('SQL views', () => {
     for (const a of lines) if (a.add) delete a.add.tags;
     writeFileSync(log, `${lines.map((a) => JSON.stringify(a)).join('\n')}\n`);
     expect(await viewSql(lake, 't')).toMatch(/union_by_name = CAST\('t'/);
+  });
+
+  it('runs EXPLAIN and EXPLAIN ANALYZE of a query', async () => {
+    const lake = await lakeWith({ t: [events(3)] });
+    const s = await openSql(lake);
+    try {
+      const plan = await s.query("EXPLAIN SELECT count(*) FROM t WHERE ip_src_addr = '10.0.0.1'");
+      expect(plan.columns).toEqual(['explain_key', 'explain_value']);
+      expect(String(plan.rows[0]?.explain_value)).toMatch(/READ_PARQUET|PARQUET_SCAN|TABLE_SCAN/i);
+      const analyzed = await s.query('/* why slow */ explain analyze SELECT count(*) FROM t');
+      expect(String(analyzed.rows[0]?.explain_value)).toMatch(/Total Time/i);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('stops a query at its time limit and stays usable', async () => {
+    const lake = await lakeWith({ t: [events(3)] });
+    const s = await openSql(lake);
+    try {
+      const started = Date.now();
+      const e = await s
+        .query('SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE a.range + b.range = -1', {
+          timeoutMs: 200,
+        })
+        .catch((err: Error) => err);
+      expect(e).toBeInstanceOf(InfraError);
+      expect((e as InfraError).code).toBe('sql.timeout');
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect((await s.query('SELECT count(*) AS n FROM t', { timeoutMs: 60_000 })).rows).toEqual([{ n: 3 }]);
+    } finally {
+      s.close();
+    }
   });
 });
