@@ -18,6 +18,7 @@ import {
 } from './report.js';
 import { benchSqlQuery, QUERY_TABLE, type SqlQueryResult } from './sql-query.js';
 import { benchSqlRead } from './sql-read.js';
+import { benchStellarTriage, TRIAGE_RULE, type TriageFigures } from './stellar-triage.js';
 
 /**
  * `npm run bench`: the benchmark suite. Each case runs ours and a baseline in this process,
@@ -40,6 +41,11 @@ const BRO_LINES = 200_000;
 const BRO_VARIANT_LINES = 100_000;
 const QUICK_BRO_LINES = 50_000;
 const QUICK_BRO_VARIANT_LINES = 25_000;
+/** Events the triage rule is evaluated on, per run. */
+const TRIAGE_EVENTS = 200_000;
+const QUICK_TRIAGE_EVENTS = 50_000;
+/** The Stellar issue's bar: evaluations/s of the compiled rule ÷ the hand-written JS's. */
+const TRIAGE_TARGET = 0.5;
 /** Runs after the warm-up: 3 for the big writes, 5 for the small cases. */
 const WRITE_RUNS = 3;
 const SMALL_RUNS = 5;
@@ -54,6 +60,7 @@ interface Options {
   queryRows: number;
   broLines: number;
   broVariantLines: number;
+  triageEvents: number;
   out: string;
 }
 
@@ -93,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     queryRows,
     broLines: quick ? QUICK_BRO_LINES : BRO_LINES,
     broVariantLines: quick ? QUICK_BRO_VARIANT_LINES : BRO_VARIANT_LINES,
+    triageEvents: quick ? QUICK_TRIAGE_EVENTS : TRIAGE_EVENTS,
     out: typeof values.out === 'string' ? values.out : join(repoRoot(), 'bench', 'RESULTS.md'),
   };
 }
@@ -121,6 +129,8 @@ async function main(): Promise<number> {
   let sqlRows: ResultRow[];
   let broRows: ResultRow[];
   let queryRows: ResultRow[];
+  let triageRows: ResultRow[];
+  let triage: TriageFigures;
   let figures: LakeWriteFigures;
   let query: SqlQueryResult;
   try {
@@ -131,6 +141,14 @@ async function main(): Promise<number> {
     const bro = await benchBroParse(options.broLines, options.broVariantLines, SMALL_RUNS);
     broRows = bro.rows;
     checks.push(...bro.checks);
+
+    log(
+      `case 5: Stellar triage rule, ${options.triageEvents.toLocaleString('en-US')} events (warm-up + ${SMALL_RUNS} runs) …`,
+    );
+    const stellar = await benchStellarTriage(options.triageEvents, SMALL_RUNS);
+    triageRows = stellar.rows;
+    triage = stellar.figures;
+    checks.push(...stellar.checks);
 
     log(`generating ${options.rows.toLocaleString('en-US')} events …`);
     let events = generateEvents(options.rows);
@@ -157,12 +175,12 @@ async function main(): Promise<number> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const rows = [...writeRows, ...broRows, ...sqlRows, ...queryRows];
+  const rows = [...writeRows, ...broRows, ...sqlRows, ...queryRows, ...triageRows];
   const totalMs = performance.now() - started;
 
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(markdownTable(['check', 'ok', 'detail'], checkRows(checks)));
-  console.log(`\n${headline(figures, query).join('\n')}`);
+  console.log(`\n${headline(figures, query, triage).join('\n')}`);
   console.log(`\n${conclusion(figures).join('\n')}`);
   console.log(`\ntotal bench time ${seconds(totalMs)}`);
 
@@ -171,7 +189,10 @@ async function main(): Promise<number> {
     console.error(`\nbench: ${failed.length} check(s) failed; ${options.out} left as it was`);
     return 1;
   }
-  await writeFile(options.out, resultsMarkdown(machine, options, rows, checks, figures, query, totalMs));
+  await writeFile(
+    options.out,
+    resultsMarkdown(machine, options, rows, checks, figures, query, triage, totalMs),
+  );
   console.log(`wrote ${options.out}`);
   return 0;
 }
@@ -185,7 +206,7 @@ const rowsPerSecond = (rows: number, ms: number) => {
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
 /** The two ratios the lake issue asks for, with their absolute figures, as Markdown lines. */
-function headline(f: LakeWriteFigures, q: SqlQueryResult): string[] {
+function headline(f: LakeWriteFigures, q: SqlQueryResult, t: TriageFigures): string[] {
   const appendRatio = f.readJsonMs / f.oursMs;
   const queryLines = q.queries.map((x) => {
     const r = x.oursMs / x.baselineMs;
@@ -221,7 +242,7 @@ function headline(f: LakeWriteFigures, q: SqlQueryResult): string[] {
       `ours/baseline time, target ≤ ${QUERY_TARGET}x, met for ${queriesMet} of ${q.queries.length}:\n`,
     ...queryLines,
     `- Point lookup pruning, as appended: ${q.pruning}.`,
-    `- After \`palisade batch compact\` (${seconds(q.compactMs)}; it sorts each partition by ` +
+    `- After \`palisade batch compact --target-size 512MiB\` (${seconds(q.compactMs)}; it sorts each partition by ` +
       `ip_src_addr, timestamp into 32k-row groups), the point lookup takes ${seconds(q.compacted.oursMs)} ` +
       `(bare DuckDB on the live files ${seconds(q.compacted.baselineMs)}: ` +
       `**${(q.compacted.oursMs / q.compacted.baselineMs).toFixed(2)}x**), against ` +
@@ -233,6 +254,13 @@ function headline(f: LakeWriteFigures, q: SqlQueryResult): string[] {
       `(${rowsPerSecond(b.rows, b.appendMs)} at this scale), parsing the JSON lines ${seconds(b.parseMs)}, ` +
       `waiting for a worker thread to generate them ${seconds(b.waitMs)} (it generates batch k + 1 ` +
       `while batch k is appended); peak RSS ${gib(b.peakRss)}, worker included.`,
+    '',
+    `**3. Stellar triage rule, ${t.events.toLocaleString('en-US')} events.** The compiled 6-clause ` +
+      `predicate ${rowsPerSecond(t.events, t.oursMs).replace('rows', 'evals')} (${seconds(t.oursMs)}), the same ` +
+      `logic hand-written in JavaScript ${rowsPerSecond(t.events, t.baselineMs).replace('rows', 'evals')} ` +
+      `(${seconds(t.baselineMs)}): ratio of evaluations/s **${(t.baselineMs / t.oursMs).toFixed(2)}** against a ` +
+      `target of ≥ ${TRIAGE_TARGET}: ${met(t.baselineMs / t.oursMs >= TRIAGE_TARGET)}; ` +
+      `${t.alerts.toLocaleString('en-US')} events raise an alert on both.`,
   ];
 }
 
@@ -268,6 +296,7 @@ function resultsMarkdown(
   checks: readonly Check[],
   figures: LakeWriteFigures,
   query: SqlQueryResult,
+  triage: TriageFigures,
   totalMs: number,
 ): string {
   return `# Palisade benchmark results
@@ -283,7 +312,7 @@ issue's, rows/s(ours) / rows/s(DuckDB), so there above 1 means faster. The machi
 
 ## Headline
 
-${headline(figures, query).join('\n')}
+${headline(figures, query, triage).join('\n')}
 
 ## Machine
 
@@ -373,6 +402,18 @@ difference fails the suite. For the point lookup the suite also runs EXPLAIN ANA
 paths (files read) and asks the Parquet metadata (\`parquet_metadata\` min/max,
 \`parquet_bloom_probe\`) and the Delta log's file statistics how much could be skipped. The
 "sql session" rows time opening and closing a session with no query, the fixed cost in each.
+
+**5. Stellar triage rule.** ${options.triageEvents.toLocaleString('en-US')} events (\`bench/stellar-triage.ts\`: sources mostly
+internal, destinations mostly external, a mix of ports, protocols in mixed case, user agents and
+countries, so most events run through most clauses) evaluated by the rule compiled once with
+\`compile(rule, { mode: 'predicate' })\` from \`#stellar\`:
+
+\`\`\`
+${TRIAGE_RULE.split(' and ').join('\nand ')}
+\`\`\`
+
+against the same logic written by hand (subnets parsed once into ranges, a Set of protocols, an
+object of risky countries). Both must give the same verdict on every event.
 
 ## Checks
 

@@ -31,6 +31,12 @@ const MIN_BATCHES = 10;
 /** Timestamps spread over ten days from a morning: each append straddles midnight, two `dt`s. */
 const START_MS = Date.UTC(2026, 10, 10, 6, 0, 0);
 const SPAN_MS = 10 * 86_400_000;
+/**
+ * Compaction's target for the bench: a day here is ~100 MB in two files of ~75 and ~25 MB, and
+ * at the default 128 MiB the larger one is not "small", so nothing would be rewritten; at this
+ * target every day becomes one sorted file.
+ */
+const COMPACT_TARGET_BYTES = 512 * 1024 * 1024;
 /** Each append gets its own seed, so the ten batches are different events. */
 const SEED = 4_100_000;
 
@@ -374,7 +380,7 @@ export async function benchSqlQuery(
   const t0 = performance.now();
   let report: CompactReport;
   try {
-    report = await compactTable(db, lakeDir, QUERY_TABLE);
+    report = await compactTable(db, lakeDir, QUERY_TABLE, { targetBytes: COMPACT_TARGET_BYTES });
   } finally {
     db.close();
   }

@@ -68,6 +68,24 @@ export function buildProgram(): Command {
       },
     );
 
+  const stellar = program
+    .command('stellar')
+    .description(
+      "Stellar, Metron's rule language: with no subcommand an interactive shell (x := expr, %functions, %vars, ?NAME)",
+    )
+    .action(async () => (await import('./commands/stellar.js')).repl());
+  stellar
+    .command('eval')
+    .description(
+      'evaluate one expression and print its result as JSON (exit 1 with the diagnostic if it fails)',
+    )
+    .argument('<expression>', 'the Stellar expression, e.g. "IN_SUBNET(ip, \'10.0.0.0/8\')"')
+    .option('--vars <json>', 'variables as a JSON object, or @file.json')
+    .option('--predicate', 'predicate mode: the result must be true or false (a blank rule is true)')
+    .action(async (expression: string, opts: { vars?: string; predicate?: boolean }) => {
+      await (await import('./commands/stellar.js')).evaluate({ expression, ...opts });
+    });
+
   const batch = program
     .command('batch')
     .description('batch jobs over the lake history: compaction, retention and vacuum');
@@ -105,7 +123,8 @@ export function buildProgram(): Command {
       },
     );
 
-  for (const command of program.commands) {
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of all(program).slice(1)) {
     command
       .exitOverride()
       .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) });

@@ -1,2 +1,57 @@
-/** @module stellar — the Stellar expression language (lexer, parser, compiler, functions, REPL). Not built yet. */
-export {};
+/** @module stellar — the Stellar expression language: lexer, parser, compiler, functions. */
+
+/** Syntax tree types. */
+export type { BinaryOp, Node } from './ast.js';
+/** Compile rules to closures and run them. */
+export {
+  type CompileOptions,
+  checkArity,
+  compile,
+  DEFAULT_LIMITS,
+  type EvaluateOptions,
+  type Expression,
+  type Limits,
+  type Variables,
+} from './compiler.js';
+/** Diagnostics: codes, spans, rendering with a caret, "did you mean". */
+export { CODES, caret, type DiagnosticCode, didYouMean, type Span, StellarError } from './diagnostics.js';
+/** Function definitions. */
+export {
+  type CallContext,
+  type FunctionDef,
+  type FunctionExample,
+  fail,
+  type ParamDef,
+  StellarRuntimeError,
+} from './functions/types.js';
+/** Tokens. */
+export { lex, type Token, type TokenKind } from './lexer.js';
+/** The parser. */
+export { DEFAULT_PARSE_LIMITS, type ParseLimits, parse } from './parser.js';
+/** Function registries. */
+export {
+  bindHosts,
+  type FunctionRegistry,
+  type HostImplementation,
+  registryOf,
+  standardFunctions,
+  withFunctions,
+} from './registry.js';
+/** Values: Java number kinds, maps, sets, lambdas, conversions. */
+export {
+  double,
+  equals,
+  fromJson,
+  isNumber,
+  JNum,
+  kindOf,
+  Lambda,
+  type NumKind,
+  num,
+  numValue,
+  type StellarNumber,
+  toJavaString,
+  toJson,
+  typeName,
+  type Value,
+} from './values.js';
