@@ -64,27 +64,31 @@ export interface Token {
   numKind?: NumKind;
 }
 
-const KEYWORDS: Record<string, TokenKind> = {
-  in: 'in',
-  and: 'and',
-  or: 'or',
-  not: 'not',
-  true: 'true',
-  false: 'false',
-  if: 'if',
-  then: 'then',
-  else: 'else',
-  null: 'null',
-  match: 'match',
-  default: 'default',
-  exists: 'exists',
-};
+const KEYWORDS: ReadonlyMap<string, TokenKind> = new Map(
+  (
+    [
+      'in',
+      'and',
+      'or',
+      'not',
+      'true',
+      'false',
+      'if',
+      'then',
+      'else',
+      'null',
+      'match',
+      'default',
+      'exists',
+    ] as const
+  ).map((k) => [k, k]),
+);
 
 /** A keyword when the word is one in all-lower or all-upper case; `NaN` exactly. */
 function keyword(word: string): TokenKind | undefined {
   if (word === 'NaN') return 'NaN';
   const lower = word.toLowerCase();
-  const kind = Object.hasOwn(KEYWORDS, lower) ? KEYWORDS[lower] : undefined;
+  const kind = KEYWORDS.get(lower);
   return kind && (word === lower || word === word.toUpperCase()) ? kind : undefined;
 }
 
