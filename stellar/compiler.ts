@@ -358,7 +358,8 @@ class Compiler {
           }
         };
     }
-    return left.constant && right.constant ? this.fold(f) : f;
+    // Both sides known: an operator that cannot apply (`'a' + 1`, `1 / 0`) is reported now.
+    return left.constant && right.constant ? this.fold(f, true) : f;
   }
 
   private lambda(params: readonly string[], body: Node, scopes: readonly (readonly string[])[]): Fn {
@@ -417,8 +418,11 @@ class Compiler {
     return def.pure && args.every((a) => a.constant) ? this.fold(f) : f;
   }
 
-  /** Evaluate a constant subtree now; if it fails, leave the failure to run time. */
-  private fold(f: Fn): Fn {
+  /**
+   * Evaluate a constant subtree now. If it fails, the failure is left to run time, except for
+   * an operator's own type or division error when `strict` (the checker's "types where known").
+   */
+  private fold(f: Fn, strict = false): Fn {
     const state: State = {
       lookup: () => undefined,
       steps: 10_000,
@@ -430,7 +434,8 @@ class Compiler {
       const value = f(state);
       if (value instanceof Lambda) return f;
       return constant(value);
-    } catch {
+    } catch (e) {
+      if (strict && e instanceof StellarError && (e.code === 'S202' || e.code === 'S203')) throw e;
       return f;
     }
   }
