@@ -35,7 +35,11 @@ export function triageEvents(count: number, seed = 5150): TriageEvent[] {
   const octet = () => Math.floor(random() * 256);
   return Array.from({ length: count }, () => ({
     ip_src_addr:
-      random() < 0.8 ? `${pick(['10', '192.168'])}.${octet()}.${octet()}` : `172.16.${octet()}.${octet()}`,
+      random() < 0.8
+        ? random() < 0.5
+          ? `10.${octet()}.${octet()}.${octet()}`
+          : `192.168.${octet()}.${octet()}`
+        : `172.16.${octet()}.${octet()}`,
     ip_dst_addr:
       random() < 0.3
         ? `10.${octet()}.${octet()}.${octet()}`
@@ -67,9 +71,10 @@ function handWritten(): (e: TriageEvent) => boolean {
     return { start, end: start + size };
   };
   const internal = [subnet('10.0.0.0/8'), subnet('192.168.0.0/16')];
+  // As Metron's IN_SUBNET (commons-net): the network and broadcast addresses are not "in".
   const inInternal = (ip: string) => {
     const n = toInt(ip);
-    return n >= 0 && internal.some((s) => n >= s.start && n < s.end);
+    return n >= 0 && internal.some((s) => n > s.start && n < s.end - 1);
   };
   const protocols = new Set(['tcp', 'udp']);
   const risk: Record<string, string> = { RU: 'high', KP: 'high', IR: 'high' };

@@ -10,7 +10,7 @@ import { JNum, Lambda, mapKey, type Value } from './values.js';
 /**
  * Stellar compiled to JavaScript closures: the tree is checked once (function names, arity,
  * host bindings) and turned into nested functions, so evaluating a rule walks no tree. Pure
- * functions of constants are folded at compile time. Each evaluation has a step budget
+ * functions of constants with an immutable result are folded at compile time. Each evaluation has a step budget
  * (function calls and lambda invocations), so a rule over a huge list cannot hang a worker.
  */
 
@@ -187,7 +187,11 @@ class Compiler {
   private fail(e: unknown, span: Span, what: string): never {
     if (e instanceof StellarError) throw e;
     if (e instanceof OperatorError) throw this.error(e.code, e.message, span);
-    if (e instanceof StellarRuntimeError) throw this.error('S204', `${what}: ${e.message}`, span);
+    if (e instanceof StellarRuntimeError) {
+      // Some functions name themselves in their messages already; say the name once.
+      const message = e.message.startsWith(`${what}:`) ? e.message : `${what}: ${e.message}`;
+      throw this.error('S204', message, span);
+    }
     if (e instanceof RangeError && /call stack/.test(e.message)) {
       throw this.error('S205', `${what}: too deeply nested`, span);
     }
@@ -432,7 +436,9 @@ class Compiler {
     };
     try {
       const value = f(state);
-      if (value instanceof Lambda) return f;
+      // Only immutable results are shared between evaluations: a folded list, map, set or
+      // sketch could be changed by a function that adds to it (SET_ADD, STATS_ADD…).
+      if (value !== null && typeof value === 'object' && !(value instanceof JNum)) return f;
       return constant(value);
     } catch (e) {
       if (strict && e instanceof StellarError && (e.code === 'S202' || e.code === 'S203')) throw e;

@@ -225,7 +225,7 @@ function splitExponential(
   text: string,
   negative: boolean,
 ): { digits: string; exp: number; negative: boolean } {
-  const [mantissa = '0', e = '0'] = text.replace('-', '').split('e');
+  const [mantissa = '0', e = '0'] = text.replace(/^-/, '').split('e');
   return { digits: mantissa.replace('.', ''), exp: Number(e), negative };
 }
 

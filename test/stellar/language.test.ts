@@ -40,6 +40,25 @@ describe('Stellar semantics', () => {
     expect(fails('1 / 0').code).toBe('S203');
   });
 
+  it("prints numbers as Java's toString does", () => {
+    const cases: [string, string][] = [
+      ['0.5', '0.5'],
+      ['0.15', '0.15'],
+      ['-0.001', '-0.001'],
+      ['0.0001', '1.0E-4'],
+      ['1.0E7', '1.0E7'],
+      ['1234567.0', '1234567.0'],
+      ['2.0', '2.0'],
+      ['-2.5', '-2.5'],
+      ['1e300', '1.0E300'],
+      ['0.1f', '0.1'],
+      ['1.0f / 3', '0.33333334'],
+      ['1.0 / 3', '0.3333333333333333'],
+      ['3000000000L', '3000000000'],
+    ];
+    for (const [expr, text] of cases) expect(toJavaString(run(expr)), expr).toBe(text);
+  });
+
   it('does not wrap an int sum that leaves 32 bits (an event counter stays exact)', () => {
     expect(run('a + b', { a: 2_000_000_000, b: 2_000_000_000 })).toBe(4_000_000_000);
   });
