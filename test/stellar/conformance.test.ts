@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compile, fromJson, isNumber, kindOf } from '#stellar';
 import { caseKey, loadCases, runCase } from './conformance.js';
 
 /**
@@ -44,5 +45,28 @@ describe("Metron's Stellar cases", () => {
     const failing = new Set(failures.map((f) => caseKey(f.c)));
     const fixed = Object.keys(fixme).filter((k) => !failing.has(k));
     expect(fixed).toEqual([]);
+  });
+});
+
+describe("Metron's Stellar type cases", () => {
+  it('gives each of the 42 results the Java class Metron asserts', () => {
+    const file = join(import.meta.dirname, '..', 'fixtures', 'metron', 'stellar', 'stellar-type-cases.jsonl');
+    const kinds: Record<string, string> = { Integer: 'int', Long: 'long', Float: 'float', Double: 'double' };
+    const cases = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { expr: string; vars?: Record<string, unknown>; expect_class: string });
+    expect(cases).toHaveLength(42);
+    const wrong = cases
+      .map((c) => {
+        const vars = new Map(Object.entries(c.vars ?? {}).map(([k, v]) => [k, fromJson(v)]));
+        const result = compile(c.expr).evaluate(vars);
+        const kind = isNumber(result) ? kindOf(result) : typeof result;
+        return kind === kinds[c.expect_class]
+          ? undefined
+          : `${c.expr}: ${c.expect_class} expected, got ${kind}`;
+      })
+      .filter((x) => x !== undefined);
+    expect(wrong).toEqual([]);
   });
 });
