@@ -4,9 +4,9 @@ import { ENCODING_FUNCTIONS } from './encoding.js';
 import { GEOHASH_FUNCTIONS } from './geohash.js';
 import { HOST_FUNCTIONS } from './hosts.js';
 import { MATH_FUNCTIONS } from './math.js';
-import { NETWORK_FUNCTIONS } from './network.js';
+import { NETWORK_FUNCTIONS } from './network/index.js';
 import { STATISTICS_FUNCTIONS } from './statistics.js';
-import { STRING_FUNCTIONS } from './strings.js';
+import { STRING_FUNCTIONS } from './strings/index.js';
 import { SYSTEM_FUNCTIONS } from './system.js';
 import type { FunctionDef } from './types.js';
 

@@ -86,6 +86,45 @@ function lambdaArgument(v: Value, fn: string): Lambda | null {
   return fail(`${fn} takes a lambda such as x -> x + 1, not ${typeName(v)}`);
 }
 
+/** The length of a string or the size of a list, set or map; undefined for anything else. */
+function sizeOf(v: Value): number | undefined {
+  if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  if (v instanceof Set || v instanceof Map) return v.size;
+  return undefined;
+}
+
+/**
+ * SET_ADD, SET_REMOVE, MULTISET_ADD and MULTISET_REMOVE: a copy of the collection (a new one for
+ * null) changed by each non-null value in turn; null when called with no arguments.
+ */
+function changedCopy<C extends Value>(
+  args: readonly Value[],
+  copy: (v: Value) => C,
+  change: (collection: C, x: Value) => void,
+): Value {
+  if (args.length === 0) return null;
+  const out = copy(args[0] as Value);
+  for (let i = 1; i < args.length; i++) if (args[i] !== null) change(out, args[i] as Value);
+  return out;
+}
+
+/** `multiset.computeIfPresent(x, n -> n == 1 ? null : n - 1)`. */
+function removeCount(multiset: Map<Value, Value>, x: Value, fn: string): void {
+  const key = mapKey(multiset, x);
+  const current = multiset.get(key);
+  if (current === undefined || current === null) return;
+  const n = countOf(current, fn);
+  if (n === 1) multiset.delete(key);
+  else multiset.set(key, (n - 1) | 0);
+}
+
+/** MAP and FILTER's arguments: the list (null or a list, else an error) and the lambda (may be null). */
+function listAndLambda(args: readonly Value[], fn: string): [Value[] | null, Lambda | null] {
+  const input = args[0] ?? null;
+  if (input !== null) listArgument(input, fn);
+  return [input as Value[] | null, lambdaArgument(args[1] ?? null, fn)];
+}
+
 /** ZIP and ZIP_LONGEST: arguments that are not lists are skipped. */
 function zip(args: readonly Value[], longest: boolean): Value[][] {
   const lists = args.filter((a): a is Value[] => Array.isArray(a));
@@ -122,13 +161,7 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: 'LENGTH(null)', expect: 0 },
       { expr: 'LENGTH(42)', expect: 0 },
     ],
-    call: (args) => {
-      const v = args[0] ?? null;
-      if (typeof v === 'string') return v.length;
-      if (Array.isArray(v)) return v.length;
-      if (v instanceof Set || v instanceof Map) return v.size;
-      return 0;
-    },
+    call: (args) => sizeOf(args[0] ?? null) ?? 0,
   },
   {
     name: 'IS_EMPTY',
@@ -150,10 +183,7 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
     ],
     call: (args) => {
       const v = args[0] ?? null;
-      if (v === null) return true;
-      if (typeof v === 'string' || Array.isArray(v)) return v.length === 0;
-      if (v instanceof Set || v instanceof Map) return v.size === 0;
-      return false;
+      return v === null || sizeOf(v) === 0;
     },
   },
   {
@@ -389,12 +419,7 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: 'SET_ADD(null, 1)', expect: [1] },
       { expr: 'SET_ADD([1], 2)', error: true },
     ],
-    call: (args) => {
-      if (args.length === 0) return null;
-      const out = setArgument(args[0] as Value, 'SET_ADD');
-      for (let i = 1; i < args.length; i++) if (args[i] !== null) addTo(out, args[i] as Value);
-      return out;
-    },
+    call: (args) => changedCopy(args, (v) => setArgument(v, 'SET_ADD'), addTo),
   },
   {
     name: 'SET_REMOVE',
@@ -408,12 +433,7 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: 'SET_REMOVE(SET_INIT([1, 2, 3]), 2)', expect: [1, 3] },
       { expr: "SET_REMOVE(SET_INIT(['one', 'two']), 'three')", expect: ['one', 'two'] },
     ],
-    call: (args) => {
-      if (args.length === 0) return null;
-      const out = setArgument(args[0] as Value, 'SET_REMOVE');
-      for (let i = 1; i < args.length; i++) if (args[i] !== null) removeFrom(out, args[i] as Value);
-      return out;
-    },
+    call: (args) => changedCopy(args, (v) => setArgument(v, 'SET_REMOVE'), removeFrom),
   },
   {
     name: 'SET_MERGE',
@@ -477,13 +497,12 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: 'MULTISET_ADD(null, 1)', expect: { '1': 1 } },
       { expr: "MULTISET_ADD(['a'], 'b')", error: true },
     ],
-    call: (args) => {
-      if (args.length === 0) return null;
-      const out = multisetArgument(args[0] as Value, 'MULTISET_ADD');
-      for (let i = 1; i < args.length; i++)
-        if (args[i] !== null) addCount(out, args[i] as Value, 1, 'MULTISET_ADD');
-      return out;
-    },
+    call: (args) =>
+      changedCopy(
+        args,
+        (v) => multisetArgument(v, 'MULTISET_ADD'),
+        (m, x) => addCount(m, x, 1, 'MULTISET_ADD'),
+      ),
   },
   {
     name: 'MULTISET_REMOVE',
@@ -500,21 +519,12 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: "MULTISET_REMOVE(MULTISET_INIT(['one', 'two', 'two']), 'two', 'one')", expect: { two: 1 } },
       { expr: "MULTISET_REMOVE(MULTISET_INIT(['one']), 'three')", expect: { one: 1 } },
     ],
-    call: (args) => {
-      if (args.length === 0) return null;
-      const out = multisetArgument(args[0] as Value, 'MULTISET_REMOVE');
-      for (let i = 1; i < args.length; i++) {
-        const x = args[i] as Value;
-        if (x === null) continue;
-        const key = mapKey(out, x);
-        const current = out.get(key);
-        if (current === undefined || current === null) continue;
-        const n = countOf(current, 'MULTISET_REMOVE');
-        if (n === 1) out.delete(key);
-        else out.set(key, (n - 1) | 0);
-      }
-      return out;
-    },
+    call: (args) =>
+      changedCopy(
+        args,
+        (v) => multisetArgument(v, 'MULTISET_REMOVE'),
+        (m, x) => removeCount(m, x, 'MULTISET_REMOVE'),
+      ),
   },
   {
     name: 'MULTISET_MERGE',
@@ -586,11 +596,8 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: "MAP(SET_INIT(['a']), x -> x)", error: true },
     ],
     call: (args) => {
-      const input = args[0] ?? null;
-      if (input !== null) listArgument(input, 'MAP');
-      const lambda = lambdaArgument(args[1] ?? null, 'MAP');
-      if (input === null || lambda === null) return input;
-      const list = input as Value[];
+      const [list, lambda] = listAndLambda(args, 'MAP');
+      if (list === null || lambda === null) return list;
       const out = new Array<Value>(list.length);
       for (let i = 0; i < list.length; i++) out[i] = lambda.call(list[i] as Value);
       return out;
@@ -614,12 +621,10 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
       { expr: "FILTER(['foo'], x -> 1)", expect: [] },
     ],
     call: (args) => {
-      const input = args[0] ?? null;
-      if (input !== null) listArgument(input, 'FILTER');
-      const lambda = lambdaArgument(args[1] ?? null, 'FILTER');
-      if (input === null || lambda === null) return input;
+      const [list, lambda] = listAndLambda(args, 'FILTER');
+      if (list === null || lambda === null) return list;
       const out: Value[] = [];
-      for (const x of input as Value[]) if (lambda.call(x) === true) out.push(x);
+      for (const x of list) if (lambda.call(x) === true) out.push(x);
       return out;
     },
   },

@@ -1,4 +1,5 @@
 import { isNumber, kindOf, num, numValue, type StellarNumber, toJavaString, type Value } from '../values.js';
+import { doubleToLong, firstIfCollection, parseJavaIntegral } from './coerce.js';
 import {
   type CalendarFields,
   calendarFields,
@@ -15,30 +16,17 @@ import { type CallContext, type FunctionDef, fail } from './types.js';
  * default zone, Palisade uses UTC.
  */
 
-/** Java's `Long.parseLong` syntax. */
-const LONG_TEXT = /^[+-]?\d+$/;
-/** Long.MAX_VALUE, as the double nearest to it. */
-const LONG_MAX = 2 ** 63;
-
 /**
  * The epoch argument as Metron converts it to a Long (commons-beanutils): numbers truncated,
  * booleans 1/0, decimal text parsed, a collection by its first element; null when it cannot.
+ * Text is trimmed with JavaScript's `trim`, not Java's (coerce.ts): kept as it was.
  */
 function toLong(v: Value): number | null {
-  let x = v;
-  if (Array.isArray(x)) x = x.length > 0 ? (x[0] as Value) : null;
-  else if (x instanceof Set) x = x.size > 0 ? (x.values().next().value as Value) : null;
-  if (x === null || x === undefined) return null;
-  if (isNumber(x)) {
-    const n = numValue(x);
-    if (Number.isNaN(n)) return 0;
-    return Math.min(Math.max(Math.trunc(n), -LONG_MAX), LONG_MAX);
-  }
+  const x = firstIfCollection(v);
+  if (x === null) return null;
+  if (isNumber(x)) return doubleToLong(numValue(x));
   if (typeof x === 'boolean') return x ? 1 : 0;
-  const text = toJavaString(x).trim();
-  if (!LONG_TEXT.test(text)) return null;
-  const big = BigInt(text.replace('+', ''));
-  return BigInt.asIntN(64, big) === big ? Number(big) : null;
+  return parseJavaIntegral(toJavaString(x).trim(), 'long') ?? null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, getHashes } from 'node:crypto';
 import { isNumber, kindOf, Lambda, mapGet, numValue, toJavaString, typeName, type Value } from '../values.js';
+import { castString, convertBooleanText, javaTrim } from './coerce.js';
 import { type FunctionDef, fail } from './types.js';
 
 /**
@@ -115,12 +116,6 @@ function decodeString(b: Uint8Array, cs: Charset): string {
     }
   }
 }
-
-/** Java's `String.trim()`. */
-const javaTrimIsEmpty = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 32) return false;
-  return true;
-};
 
 // ---------------------------------------------------------------------------------------------
 // commons-codec encodings
@@ -244,7 +239,7 @@ const ENCODINGS: Record<string, Encoding> = {
     },
     decode: (s) => {
       const text = fromUtf8(fromBinaryAscii(s));
-      return javaTrimIsEmpty(text) ? s : text;
+      return javaTrim(text) === '' ? s : text;
     },
     encode: (s) => toBinaryAscii(utf8(s)),
   },
@@ -260,10 +255,11 @@ const ENCODINGS: Record<string, Encoding> = {
 
 const SUPPORTED_ENCODINGS = ['BASE32', 'BASE32HEX', 'BASE64', 'BINARY', 'HEX'];
 
-function castString(fn: string, v: Value | undefined): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
-  return fail(`${fn}: ${typeName(v)} cannot be cast to a string`);
+/** IS_ENCODING, DECODE and ENCODE's first two arguments, cast to strings; null when either is null or empty. */
+function textAndEncoding(fn: string, s: Value | undefined, e: Value | undefined): [string, string] | null {
+  const str = castString(fn, s);
+  const enc = castString(fn, e);
+  return str === null || str === '' || enc === null || enc === '' ? null : [str, enc];
 }
 
 function encodingOf(name: string): Encoding {
@@ -604,15 +600,15 @@ function tlshBins(hash: string, checksumLength: number, sizes: readonly number[]
 
 /** commons-beanutils BooleanConverter: true/yes/y/on/1 and false/no/n/off/0, else null. */
 function convertBoolean(v: Value): boolean | null {
-  if (typeof v === 'boolean') return v;
-  const s = toJavaString(v).toLowerCase();
-  if (['true', 'yes', 'y', 'on', '1'].includes(s)) return true;
-  if (['false', 'no', 'n', 'off', '0'].includes(s)) return false;
-  return null;
+  return typeof v === 'boolean' ? v : convertBooleanText(toJavaString(v));
 }
 
-/** commons-beanutils Integer conversion, enough for TLSH options: ints, integral strings, first of a list. */
-function convertInt(v: Value): number | null {
+/**
+ * commons-beanutils Integer conversion, enough for TLSH options: ints, integral strings, first of
+ * a list. Not coerce.ts's `convertInt`: this one refuses Integer.MIN_VALUE and NaN, trims with
+ * JavaScript's `trim` and does not look into sets, as HASH's options have always been read.
+ */
+function optionInt(v: Value): number | null {
   const x = Array.isArray(v) ? (v[0] ?? null) : v;
   if (x === null) return null;
   if (isNumber(x)) {
@@ -636,20 +632,20 @@ function tlshHash(toHash: Value, config: Map<Value, Value> | undefined): Value {
     };
     const b = option('bucketSize');
     if (b !== undefined) {
-      const n = convertInt(b);
+      const n = optionInt(b);
       if (n === null) return fail(`HASH: TLSH bucketSize must be 128 or 256, got ${toJavaString(b)}`);
       if (n === 128 || n === 256) buckets = n;
     }
     const c = option('checksumBytes');
     if (c !== undefined) {
-      const n = convertInt(c);
+      const n = optionInt(c);
       if (n === null) return fail(`HASH: TLSH checksumBytes must be 1 or 3, got ${toJavaString(c)}`);
       if (n === 1 || n === 3) checksumLength = n;
     }
     const f = option('force');
     if (f !== undefined) force = convertBoolean(f) ?? force;
     const h = option('hashes');
-    if (h !== undefined) sizes = Array.isArray(h) ? h.map((x) => convertInt(x)) : [convertInt(h)];
+    if (h !== undefined) sizes = Array.isArray(h) ? h.map((x) => optionInt(x)) : [optionInt(h)];
   }
   let data: Uint8Array;
   if (typeof toHash === 'string') data = utf8(toHash);
@@ -714,10 +710,8 @@ export const ENCODING_FUNCTIONS: readonly FunctionDef[] = [
       { expr: "IS_ENCODING('abc', 'ROT13')", error: true },
     ],
     call: ([s, e]) => {
-      const str = castString('IS_ENCODING', s);
-      const enc = castString('IS_ENCODING', e);
-      if (str === null || str === '' || enc === null || enc === '') return false;
-      return encodingOf(enc).is(str);
+      const text = textAndEncoding('IS_ENCODING', s, e);
+      return text !== null && encodingOf(text[1]).is(text[0]);
     },
   },
   {
@@ -747,12 +741,12 @@ export const ENCODING_FUNCTIONS: readonly FunctionDef[] = [
       { expr: "DECODE('', 'BASE64')", expect: null },
     ],
     call: (args) => {
-      const str = castString('DECODE', args[0]);
-      const enc = castString('DECODE', args[1]);
+      const text = textAndEncoding('DECODE', args[0], args[1]);
       const verify = args.length > 2 ? (args[2] ?? null) : false;
       if (verify !== null && typeof verify !== 'boolean')
         return fail(`DECODE: ${typeName(verify)} cannot be cast to a boolean`);
-      if (str === null || str === '' || enc === null || enc === '') return null;
+      if (text === null) return null;
+      const [str, enc] = text;
       const encoding = encodingOf(enc);
       if (verify === null) return fail('DECODE: verify must be true or false, not null');
       return verify && !encoding.is(str) ? str : encoding.decode(str);
@@ -779,10 +773,8 @@ export const ENCODING_FUNCTIONS: readonly FunctionDef[] = [
       { expr: "ENCODE(null, 'HEX')", expect: null },
     ],
     call: ([s, e]) => {
-      const str = castString('ENCODE', s);
-      const enc = castString('ENCODE', e);
-      if (str === null || str === '' || enc === null || enc === '') return null;
-      return encodingOf(enc).encode(str);
+      const text = textAndEncoding('ENCODE', s, e);
+      return text === null ? null : encodingOf(text[1]).encode(text[0]);
     },
   },
   {

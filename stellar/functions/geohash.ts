@@ -7,7 +7,7 @@ import {
   toJavaString,
   type Value,
 } from '../values.js';
-import { convertToInt, firstIfCollection, javaTrim } from './network.js';
+import { convertInt, firstIfCollection, javaTrim } from './coerce.js';
 import { type FunctionDef, fail } from './types.js';
 
 /**
@@ -185,7 +185,7 @@ function convertToDouble(value: Value): number | null {
 /** A character-precision argument (converted like Metron; null is an error there). */
 function precisionArg(args: readonly Value[], index: number): number {
   if (args.length <= index) return MAX_CHARACTERS;
-  const p = convertToInt(args[index] ?? null);
+  const p = convertInt(args[index] ?? null);
   if (p === null) return fail(`${toJavaString(args[index] ?? null)} is not a character precision`);
   return p;
 }

@@ -475,7 +475,8 @@ function namedZones(): NamedOffset[] {
 // ---------------------------------------------------------------------------------------------
 // Patterns
 
-const MONTHS = [
+/** The US locale's month, weekday, era and AM/PM names (also used by FORMAT's `%t` and IS_DATE). */
+export const MONTHS: readonly string[] = [
   'January',
   'February',
   'March',
@@ -489,20 +490,32 @@ const MONTHS = [
   'November',
   'December',
 ];
-const SHORT_MONTHS = MONTHS.map((m) => m.slice(0, 3));
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const SHORT_WEEKDAYS = WEEKDAYS.map((d) => d.slice(0, 3));
-const AM_PM = ['AM', 'PM'];
-const ERAS = ['BC', 'AD'];
+export const SHORT_MONTHS: readonly string[] = MONTHS.map((m) => m.slice(0, 3));
+export const WEEKDAYS: readonly string[] = [
+  'Sunday',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+];
+export const SHORT_WEEKDAYS: readonly string[] = WEEKDAYS.map((d) => d.slice(0, 3));
+export const AM_PM: readonly string[] = ['AM', 'PM'];
+export const ERAS: readonly string[] = ['BC', 'AD'];
 
 /** Every letter `SimpleDateFormat` knows; other ASCII letters must be quoted. */
 const PATTERN_LETTERS = 'GyMdkHmsSEDFwWahKzZYuXL';
 
-type Token = { letter: ''; text: string } | { letter: string; count: number };
+/** A compiled pattern's piece: literal text (letter '') or a field letter repeated `count` times. */
+export type Token = { letter: ''; text: string } | { letter: string; count: number };
 
 /** A `SimpleDateFormat` pattern, compiled once. Throws {@link PatternError} for a bad pattern. */
 export class JavaDateFormat {
-  private constructor(private readonly tokens: readonly Token[]) {}
+  private constructor(
+    /** The pattern's pieces in order (IS_DATE reads them too). */
+    readonly tokens: readonly Token[],
+  ) {}
 
   private static cache = new Map<string, JavaDateFormat>();
 
@@ -682,7 +695,7 @@ function compilePattern(pattern: string): Token[] {
 }
 
 /** `n` with at least `width` digits. */
-const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /** `+0530` (RFC 822), `+05` (ISO, one letter), `+05:30` (ISO, three letters). */
 function offsetText(offsetMs: number, count: number, colon: boolean): string {

@@ -10,6 +10,14 @@ import {
   typeName,
   type Value,
 } from '../values.js';
+import {
+  convertBooleanText,
+  LONG_MAX,
+  LONG_MIN,
+  narrowNumber,
+  parseJavaDecimal,
+  parseJavaIntegral,
+} from './coerce.js';
 import { type FunctionDef, type FunctionExample, fail } from './types.js';
 
 /**
@@ -44,13 +52,10 @@ function mathFunction(
   };
 }
 
-/** Long.MAX_VALUE, as the double nearest to it. */
-const LONG_MAX = 2 ** 63;
-
 /** Java's `Math.round(double)`: half up, NaN stays a double NaN, clamped to the long range. */
 function round(x: number): StellarNumber {
   if (Number.isNaN(x)) return Number.NaN;
-  return num('long', Math.min(Math.max(Math.round(x), -LONG_MAX), LONG_MAX));
+  return num('long', Math.min(Math.max(Math.round(x), LONG_MIN), LONG_MAX));
 }
 
 const LN2 = Math.log(2);
@@ -83,48 +88,19 @@ function comparable(v: Value, fn: string): Comparable {
   return fail(`${fn} cannot order a ${typeName(v)}: values must be numbers, strings or booleans`);
 }
 
-const INT_MIN = -2_147_483_648;
-const INT_MAX = 2_147_483_647;
-const FLOAT_MAX = 3.4028234663852886e38;
-const INTEGER_TEXT = /^[+-]?\d+$/;
-const FLOATING_TEXT = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$/;
-
-/** Java's `(long) x`. */
-const toLongValue = (x: number): number =>
-  Number.isNaN(x) ? 0 : Math.min(Math.max(Math.trunc(x), -LONG_MAX), LONG_MAX);
-
-/** A number converted to `kind` the way commons-beanutils does; null when out of range. */
-function numberTo(x: number, kind: NumKind): number | null {
-  switch (kind) {
-    case 'int': {
-      const l = toLongValue(x);
-      return l < INT_MIN || l > INT_MAX ? null : l;
-    }
-    case 'long':
-      return toLongValue(x);
-    case 'float':
-      return x > FLOAT_MAX ? null : Math.fround(x);
-    default:
-      return x;
-  }
-}
-
-/** Text parsed as `Integer/Long/Float/Double.valueOf` would; null when it does not parse. */
+/**
+ * Text read as `Integer/Long/Float/Double.valueOf` would read it; null when it does not parse.
+ * Unlike TO_INTEGER and friends (coerce.ts) it trims with JavaScript's `trim` (Unicode spaces,
+ * not Java's control characters) and takes no hex floats: kept as it was, so MAX and MIN compare
+ * mixed values exactly as before.
+ */
 function textTo(text: string, kind: NumKind): number | null {
   const s = text.trim();
-  if (kind === 'int' || kind === 'long') {
-    if (!INTEGER_TEXT.test(s)) return null;
-    const big = BigInt(s.replace('+', ''));
-    const fits = kind === 'int' ? BigInt.asIntN(32, big) === big : BigInt.asIntN(64, big) === big;
-    return fits ? Number(big) : null;
-  }
-  if (!FLOATING_TEXT.test(s)) return null;
-  const x = Number(s.replace(/[fFdD]$/, ''));
+  if (kind === 'int' || kind === 'long') return parseJavaIntegral(s, kind) ?? null;
+  const x = parseJavaDecimal(s);
+  if (x === undefined) return null;
   return kind === 'float' ? Math.fround(x) : x;
 }
-
-const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
-const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0']);
 
 /**
  * Metron's `ConversionUtils.convert(ret, value.getClass())`: the running extreme converted to the
@@ -133,14 +109,17 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0']);
 function convert(v: Comparable, to: Comparable): Comparable | null {
   if (to.kind === 'string') return { kind: 'string', value: javaText(v) };
   if (to.kind === 'boolean') {
-    const text = javaText(v).toLowerCase();
-    if (TRUE_TEXT.has(text)) return { kind: 'boolean', value: true };
-    return FALSE_TEXT.has(text) ? { kind: 'boolean', value: false } : null;
+    const b = convertBooleanText(javaText(v));
+    return b === null ? null : { kind: 'boolean', value: b };
   }
   let value: number | null;
   if (v.kind === 'string') value = textTo(v.value, to.kind);
   else if (v.kind === 'boolean') value = v.value ? 1 : 0;
-  else value = v.kind === to.kind ? v.value : numberTo(v.value, to.kind);
+  else if (v.kind === to.kind) value = v.value;
+  else {
+    const n = narrowNumber(v.value, v.kind, to.kind);
+    value = n === null ? null : numValue(n);
+  }
   return value === null ? null : { kind: to.kind, value };
 }
 

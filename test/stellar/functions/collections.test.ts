@@ -10,34 +10,20 @@ import {
   type Value,
 } from '#stellar';
 import { COLLECTION_FUNCTIONS } from '../../../stellar/functions/collections.js';
+import { expectFullyDescribed } from '../../helpers/stellar.js';
 
 const run = (expr: string, vars: Record<string, Value> = {}): Value =>
   compile(expr).evaluate(new Map(Object.entries(vars)));
 const json = (expr: string, vars: Record<string, Value> = {}): unknown => toJson(run(expr, vars));
 
-describe('collection function examples', () => {
+describe('collection function definitions', () => {
   it('describes every function fully', () => {
-    for (const def of COLLECTION_FUNCTIONS) {
-      expect(def.description, def.name).toMatch(/\S/);
-      expect(def.returns, def.name).toMatch(/\S/);
-      expect(['collection', 'functional'], def.name).toContain(def.family);
-      const prefix = def.name.includes('_') ? def.name.slice(0, def.name.indexOf('_')) : '';
-      expect(['', prefix], def.name).toContain(def.namespace);
-      expect(def.pure, def.name).toBe(true);
-      expect(def.examples.length, def.name).toBeGreaterThan(0);
-      for (const p of def.params) expect(p.description, `${def.name} ${p.name}`).toMatch(/\S/);
-    }
+    expectFullyDescribed(COLLECTION_FUNCTIONS, {
+      families: ['collection', 'functional'],
+      namespaces: (def) => ['', def.name.includes('_') ? def.name.slice(0, def.name.indexOf('_')) : ''],
+      pure: () => true,
+    });
   });
-
-  for (const def of COLLECTION_FUNCTIONS) {
-    for (const ex of def.examples) {
-      it(`${def.name}: ${ex.expr}`, () => {
-        const evaluate = () => compile(ex.expr).evaluate(ex.vars ?? {});
-        if (ex.error) expect(evaluate).toThrow(StellarError);
-        else expect(toJson(evaluate())).toEqual(ex.expect);
-      });
-    }
-  }
 
   it('covers the whole family', () => {
     expect(COLLECTION_FUNCTIONS.map((d) => d.name).sort()).toEqual(

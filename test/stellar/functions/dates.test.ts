@@ -10,6 +10,7 @@ import {
   type Value,
 } from '#stellar';
 import { DATE_FUNCTIONS } from '../../../stellar/functions/dates.js';
+import { expectFullyDescribed } from '../../helpers/stellar.js';
 
 /** 2016-08-25T13:27:10.748Z, a Thursday: Metron's own test time. */
 const T = 1472131630748;
@@ -32,18 +33,14 @@ const parse = (text: string, pattern: string, zone?: string, now = T): unknown =
 const format = (pattern: string, ms: number, zone = 'UTC'): unknown =>
   json('DATE_FORMAT(p, t, z)', { p: pattern, t: num('long', ms), z: zone });
 
-describe('date function examples', () => {
+describe('date function definitions', () => {
   it('describes every function fully', () => {
-    for (const def of DATE_FUNCTIONS) {
-      expect(def.description, def.name).toMatch(/\S/);
-      expect(def.returns, def.name).toMatch(/\S/);
-      expect(def.family, def.name).toBe('date');
-      expect(def.namespace, def.name).toBe('');
-      expect(def.examples.length, def.name).toBeGreaterThan(0);
-      for (const p of def.params) expect(p.description, `${def.name} ${p.name}`).toMatch(/\S/);
+    expectFullyDescribed(DATE_FUNCTIONS, {
+      families: ['date'],
+      namespaces: () => [''],
       // Only parsing is free of the clock.
-      expect(def.pure, def.name).toBe(def.name === 'TO_EPOCH_TIMESTAMP');
-    }
+      pure: (def) => def.name === 'TO_EPOCH_TIMESTAMP',
+    });
     expect(DATE_FUNCTIONS.map((d) => d.name).sort()).toEqual(
       [
         'TO_EPOCH_TIMESTAMP',
@@ -58,16 +55,6 @@ describe('date function examples', () => {
       ].sort(),
     );
   });
-
-  for (const def of DATE_FUNCTIONS) {
-    for (const ex of def.examples) {
-      it(`${def.name}: ${ex.expr}`, () => {
-        const evaluate = () => compile(ex.expr).evaluate(ex.vars ?? {});
-        if (ex.error) expect(evaluate).toThrow(StellarError);
-        else expect(toJson(evaluate())).toEqual(ex.expect);
-      });
-    }
-  }
 });
 
 describe('calendar fields', () => {

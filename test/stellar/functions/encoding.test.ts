@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compile, type FunctionDef, num, StellarError, toJson, type Value } from '#stellar';
+import { compile, num, StellarError, toJson, type Value } from '#stellar';
 import { ENCODING_FUNCTIONS, tlsh, tlshDistance } from '../../../stellar/functions/encoding.js';
+import { expectFullyDescribed } from '../../helpers/stellar.js';
 
 const call = (name: string, ...args: Value[]): Value => {
   const def = ENCODING_FUNCTIONS.find((d) => d.name === name);
@@ -19,27 +20,14 @@ const TLSH_DATA =
   'and ignored by the source.';
 const TLSH_EXPECTED = '6FF02BEF718027B0160B4391212923ED7F1A463D563B1549B86CF62973B197AD2731F8';
 
-describe('encoding and hashing function examples', () => {
+describe('encoding and hashing function definitions', () => {
   it('describes every function fully', () => {
-    for (const def of ENCODING_FUNCTIONS) {
-      expect(def.description, def.name).toMatch(/\S/);
-      expect(def.returns, def.name).toMatch(/\S/);
-      expect(['encoding', 'hash'], def.name).toContain(def.family);
-      expect(def.namespace, def.name).toBe(def.name === 'TLSH_DIST' ? 'TLSH' : '');
-      expect(def.pure, def.name).toBe(true);
-      expect(def.examples.length, def.name).toBeGreaterThan(0);
-      for (const p of def.params) expect(p.description, `${def.name} ${p.name}`).toMatch(/\S/);
-    }
+    expectFullyDescribed(ENCODING_FUNCTIONS, {
+      families: ['encoding', 'hash'],
+      namespaces: (def) => [def.name === 'TLSH_DIST' ? 'TLSH' : ''],
+      pure: () => true,
+    });
   });
-  for (const def of ENCODING_FUNCTIONS as readonly FunctionDef[]) {
-    for (const ex of def.examples) {
-      it(`${def.name}: ${ex.expr}`, () => {
-        const evaluate = () => compile(ex.expr).evaluate(ex.vars ?? {});
-        if (ex.error) expect(evaluate).toThrow(StellarError);
-        else expect(toJson(evaluate())).toEqual(ex.expect);
-      });
-    }
-  }
   it('covers the whole family', () => {
     expect(ENCODING_FUNCTIONS.map((d) => d.name).sort()).toEqual(
       [

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bindHosts, compile, StellarError, standardFunctions, toJson, type Value } from '#stellar';
 import { HOST_FUNCTIONS } from '../../../stellar/functions/hosts.js';
+import { errorCodeOf } from '../../helpers/stellar.js';
 
 /** The code a compile fails with, or 'compiled'. */
-function compileCode(expr: string, functions = standardFunctions()): string {
-  try {
-    compile(expr, { functions });
-    return 'compiled';
-  } catch (e) {
-    return e instanceof StellarError ? e.code : `not a StellarError: ${String(e)}`;
-  }
-}
+const compileCode = (expr: string, functions = standardFunctions()): string =>
+  errorCodeOf(() => compile(expr, { functions }), 'compiled');
 
 const FAMILIES: Record<string, string[]> = {
   enrichment: [

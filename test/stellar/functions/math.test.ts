@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   compile,
-  type FunctionDef,
   fromJson,
   JNum,
   kindOf,
@@ -13,6 +12,7 @@ import {
   type Value,
 } from '#stellar';
 import { MATH_FUNCTIONS } from '../../../stellar/functions/math.js';
+import { expectFullyDescribed } from '../../helpers/stellar.js';
 
 const run = (expr: string, vars: Record<string, Value> = {}): Value =>
   compile(expr).evaluate(new Map(Object.entries(vars)));
@@ -23,31 +23,10 @@ function number(expr: string, vars: Record<string, Value> = {}): { kind: string;
   return { kind: kindOf(r), value: numValue(r) };
 }
 
-function checkDefinitions(defs: readonly FunctionDef[]): void {
+describe('math function definitions', () => {
   it('describes every function fully', () => {
-    for (const def of defs) {
-      expect(def.description, def.name).toMatch(/\S/);
-      expect(def.returns, def.name).toMatch(/\S/);
-      expect(['math', 'ordinal'], def.name).toContain(def.family);
-      expect(def.namespace, def.name).toBe('');
-      expect(def.examples.length, def.name).toBeGreaterThan(0);
-      for (const p of def.params) expect(p.description, `${def.name} ${p.name}`).toMatch(/\S/);
-      expect(typeof def.call, def.name).toBe('function');
-    }
+    expectFullyDescribed(MATH_FUNCTIONS, { families: ['math', 'ordinal'], namespaces: () => [''] });
   });
-}
-
-describe('math function examples', () => {
-  checkDefinitions(MATH_FUNCTIONS);
-  for (const def of MATH_FUNCTIONS) {
-    for (const ex of def.examples) {
-      it(`${def.name}: ${ex.expr}`, () => {
-        const evaluate = () => compile(ex.expr).evaluate(ex.vars ?? {});
-        if (ex.error) expect(evaluate).toThrow(StellarError);
-        else expect(toJson(evaluate())).toEqual(ex.expect);
-      });
-    }
-  }
   it('covers the whole family', () => {
     expect(MATH_FUNCTIONS.map((d) => d.name).sort()).toEqual(
       [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, isNumber, numValue, StellarError, toJson, type Value } from '#stellar';
+import { compile, StellarError, toJson, type Value } from '#stellar';
 import { BloomFilter } from '../../../stellar/functions/stats/bloom.js';
 import { HyperLogLogPlus } from '../../../stellar/functions/stats/hll.js';
 import { JavaRandom } from '../../../stellar/functions/stats/java-random.js';
@@ -7,25 +7,9 @@ import { MadState } from '../../../stellar/functions/stats/mad.js';
 import { OnlineStats } from '../../../stellar/functions/stats/online-stats.js';
 import { ReservoirSampler } from '../../../stellar/functions/stats/reservoir.js';
 import { TDigest } from '../../../stellar/functions/stats/tdigest.js';
+import { asNumber, gaussians } from '../../helpers/stellar.js';
 
 const run = (expr: string, vars: Record<string, unknown> = {}): Value => compile(expr).evaluate(vars);
-const num = (v: Value): number => {
-  if (!isNumber(v)) throw new Error(`not a number: ${String(v)}`);
-  return numValue(v);
-};
-
-function gaussians(n: number, seed: number): number[] {
-  const rng = new JavaRandom(seed);
-  const out: number[] = [];
-  while (out.length < n) {
-    const u = 1 - rng.nextDouble();
-    const v = rng.nextDouble();
-    const r = Math.sqrt(-2 * Math.log(u));
-    out.push(r * Math.cos(2 * Math.PI * v));
-    if (out.length < n) out.push(r * Math.sin(2 * Math.PI * v));
-  }
-  return out;
-}
 
 function uniforms(n: number, seed: number): number[] {
   const rng = new JavaRandom(seed);
@@ -131,7 +115,7 @@ describe('t-digest', () => {
     const stats = run('STATS_ADD(STATS_INIT(), data)', { data });
     const sorted = Float64Array.from(data).sort();
     for (const p of [5, 50, 95]) {
-      const estimate = num(run('STATS_PERCENTILE(stats, p)', { stats, p }));
+      const estimate = asNumber(run('STATS_PERCENTILE(stats, p)', { stats, p }));
       expect(Math.abs(rankOf(sorted, estimate) - p / 100)).toBeLessThan(0.005);
     }
   });
@@ -185,7 +169,7 @@ describe('HLLP_*', () => {
   });
 
   it('hashes values by their Java string form (1 and "1" are one item; 1.0 is another)', () => {
-    expect(num(run("HLLP_CARDINALITY(HLLP_ADD(HLLP_ADD(HLLP_ADD(HLLP_INIT(), 1), '1'), 1.0))"))).toBe(2);
+    expect(asNumber(run("HLLP_CARDINALITY(HLLP_ADD(HLLP_ADD(HLLP_ADD(HLLP_INIT(), 1), '1'), 1.0))"))).toBe(2);
   });
 
   it('merges into a new estimator of the union, leaving the inputs alone', () => {
@@ -193,17 +177,17 @@ describe('HLLP_*', () => {
     const b = run('HLLP_ADD(HLLP_INIT(), xs)', { xs: [...distinct(20_000, 'a'), ...distinct(40_000, 'b')] });
     const m = run('HLLP_MERGE([a, b])', { a, b });
     expect(m).not.toBe(a);
-    expect(Math.abs(num(run('HLLP_CARDINALITY(m)', { m })) - 80_000) / 80_000).toBeLessThan(0.025);
-    expect(Math.abs(num(run('HLLP_CARDINALITY(a)', { a })) - 40_000) / 40_000).toBeLessThan(0.025);
-    expect(Math.abs(num(run('HLLP_CARDINALITY(b)', { b })) - 60_000) / 60_000).toBeLessThan(0.025);
+    expect(Math.abs(asNumber(run('HLLP_CARDINALITY(m)', { m })) - 80_000) / 80_000).toBeLessThan(0.025);
+    expect(Math.abs(asNumber(run('HLLP_CARDINALITY(a)', { a })) - 40_000) / 40_000).toBeLessThan(0.025);
+    expect(Math.abs(asNumber(run('HLLP_CARDINALITY(b)', { b })) - 60_000) / 60_000).toBeLessThan(0.025);
   });
 
   it('merges sparse estimators exactly and a sparse with a dense one', () => {
     const s1 = run("HLLP_ADD(HLLP_INIT(5, 6), ['item-1', 'item-2'])");
     const s2 = run("HLLP_ADD(HLLP_INIT(5, 6), 'item-3')");
-    expect(num(run('HLLP_CARDINALITY(HLLP_MERGE([s1, s2]))', { s1, s2 }))).toBe(3);
+    expect(asNumber(run('HLLP_CARDINALITY(HLLP_MERGE([s1, s2]))', { s1, s2 }))).toBe(3);
     const s3 = run("HLLP_ADD(HLLP_INIT(5, 6), 'item-4')");
-    expect(num(run('HLLP_CARDINALITY(HLLP_MERGE([s1, s2, s3]))', { s1, s2, s3 }))).toBe(4);
+    expect(asNumber(run('HLLP_CARDINALITY(HLLP_MERGE([s1, s2, s3]))', { s1, s2, s3 }))).toBe(4);
     const sparse = new HyperLogLogPlus(12, 20);
     const dense = new HyperLogLogPlus(12, 0);
     for (const v of distinct(500, 's')) sparse.add(v);
@@ -219,8 +203,8 @@ describe('HLLP_*', () => {
     expect(run('HLLP_MERGE(h)', { h })).toBe(h);
     expect(run('HLLP_MERGE([])')).toBeNull();
     expect(run('HLLP_MERGE(null)')).toBeNull();
-    expect(num(run('HLLP_CARDINALITY()'))).toBe(0);
-    expect(num(run("HLLP_CARDINALITY('x')"))).toBe(0);
+    expect(asNumber(run('HLLP_CARDINALITY()'))).toBe(0);
+    expect(asNumber(run("HLLP_CARDINALITY('x')"))).toBe(0);
     expect(toJson(run('HLLP_CARDINALITY(h)', { h }))).toBe(1);
     expect(() => run('HLLP_MERGE()')).toThrow(StellarError);
     expect(() => run('HLLP_MERGE(h, h)', { h })).toThrow(StellarError);
@@ -339,10 +323,10 @@ describe('SAMPLE_*', () => {
       for (const x of data.slice(i * 10_000, (i + 1) * 10_000)) s.add(x);
       samplers.push(s);
     }
-    const whole = num(
+    const whole = asNumber(
       run('STATS_MEAN(STATS_ADD(STATS_INIT(), SAMPLE_GET(SAMPLE_ADD(SAMPLE_INIT(10000), data))))', { data }),
     );
-    const merged = num(
+    const merged = asNumber(
       run('STATS_MEAN(STATS_ADD(STATS_INIT(), SAMPLE_GET(SAMPLE_MERGE(samplers))))', { samplers }),
     );
     expect(Math.abs(whole - merged)).toBeLessThan(0.1);
@@ -385,7 +369,7 @@ describe('OUTLIER_MAD_*', () => {
     }
     const whole = new OnlineStats();
     for (const d of data) whole.addValue(d);
-    const score = (value: number) => num(run('OUTLIER_MAD_SCORE(current, value)', { current, value }));
+    const score = (value: number) => asNumber(run('OUTLIER_MAD_SCORE(current, value)', { current, value }));
     expect(score(whole.getMin())).toBeGreaterThan(3.5);
     expect(score(whole.getMax())).toBeGreaterThan(3.5);
     expect(score(whole.getMean() + 4 * whole.getStandardDeviation())).toBeGreaterThan(3.5);
@@ -396,10 +380,10 @@ describe('OUTLIER_MAD_*', () => {
   it('computes the modified z-score against the running median and MAD', () => {
     const s = run('OUTLIER_MAD_ADD(OUTLIER_MAD_STATE_MERGE([]), [1, 2, 3, 4, 5])');
     // Deviations from the running median: 1, 1.5, 2, 2.5 → MAD 1.75; the median of 1..5 is 3.
-    expect(num(run('OUTLIER_MAD_SCORE(s, 10)', { s }))).toBeCloseTo((0.6745 * 7) / 1.75, 12);
-    expect(num(run('OUTLIER_MAD_SCORE(s, 10, 2)', { s }))).toBeCloseTo((2 * 7) / 1.75, 12);
-    expect(num(run('OUTLIER_MAD_SCORE(s, 10, null)', { s }))).toBeCloseTo((0.6745 * 7) / 1.75, 12);
-    expect(num(run('OUTLIER_MAD_SCORE(s, null)', { s }))).toBeNaN();
+    expect(asNumber(run('OUTLIER_MAD_SCORE(s, 10)', { s }))).toBeCloseTo((0.6745 * 7) / 1.75, 12);
+    expect(asNumber(run('OUTLIER_MAD_SCORE(s, 10, 2)', { s }))).toBeCloseTo((2 * 7) / 1.75, 12);
+    expect(asNumber(run('OUTLIER_MAD_SCORE(s, 10, null)', { s }))).toBeCloseTo((0.6745 * 7) / 1.75, 12);
+    expect(asNumber(run('OUTLIER_MAD_SCORE(s, null)', { s }))).toBeNaN();
     expect(run('OUTLIER_MAD_ADD(s, NaN)', { s })).toBe(s);
     expect(toJson(s)).toEqual({ count: 5, median: 3, mad: 1.75 });
   });

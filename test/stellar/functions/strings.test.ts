@@ -13,13 +13,12 @@ import {
   toJson,
   type Value,
 } from '#stellar';
-import {
-  convertNumber,
-  javaFormat,
-  javaPattern,
-  STRING_FUNCTIONS,
-} from '../../../stellar/functions/strings.js';
+import { convertNumber } from '../../../stellar/functions/coerce.js';
+import { STRING_FUNCTIONS } from '../../../stellar/functions/strings/index.js';
+import { javaFormat } from '../../../stellar/functions/strings/java-format.js';
+import { javaPattern } from '../../../stellar/functions/strings/java-regex.js';
 import { SYSTEM_FUNCTIONS } from '../../../stellar/functions/system.js';
+import { expectFullyDescribed } from '../../helpers/stellar.js';
 
 const run = (expr: string, vars: Record<string, unknown> = {}): Value => compile(expr).evaluate(vars);
 const fn = (name: string): FunctionDef => {
@@ -51,37 +50,14 @@ function arg(spec: string): Value {
   }
 }
 
-function runExamples(
-  defs: readonly FunctionDef[],
-  families: readonly string[],
-  namespace: string | undefined,
-  pure: boolean,
-): void {
+describe('string, regex and conversion function definitions', () => {
   it('describes every function fully', () => {
-    for (const def of defs) {
-      expect(def.description, def.name).toMatch(/\S/);
-      expect(def.returns, def.name).toMatch(/\S/);
-      expect(families, def.name).toContain(def.family);
-      if (namespace !== undefined) expect(def.namespace, def.name).toBe(namespace);
-      expect(def.pure, def.name).toBe(pure);
-      expect(def.examples.length, def.name).toBeGreaterThan(0);
-      for (const p of def.params) expect(p.description, `${def.name} ${p.name}`).toMatch(/\S/);
-      expect(typeof def.call, def.name).toBe('function');
-    }
+    expectFullyDescribed(STRING_FUNCTIONS, {
+      families: ['string', 'regex', 'conversion'],
+      namespaces: () => [''],
+      pure: () => true,
+    });
   });
-  for (const def of defs) {
-    for (const ex of def.examples) {
-      it(`${def.name}: ${ex.expr}`, () => {
-        const evaluate = () => compile(ex.expr).evaluate(ex.vars ?? {});
-        if (ex.error) expect(evaluate).toThrow(StellarError);
-        else expect(toJson(evaluate())).toEqual(ex.expect);
-      });
-    }
-  }
-}
-
-describe('string, regex and conversion function examples', () => {
-  runExamples(STRING_FUNCTIONS, ['string', 'regex', 'conversion'], '', true);
   it('covers the whole family', () => {
     expect(STRING_FUNCTIONS.map((d) => d.name).sort()).toEqual(
       [
@@ -120,8 +96,14 @@ describe('string, regex and conversion function examples', () => {
   });
 });
 
-describe('system function examples', () => {
-  runExamples(SYSTEM_FUNCTIONS, ['system'], 'SYSTEM', false);
+describe('system function definitions', () => {
+  it('describes every function fully', () => {
+    expectFullyDescribed(SYSTEM_FUNCTIONS, {
+      families: ['system'],
+      namespaces: () => ['SYSTEM'],
+      pure: () => false,
+    });
+  });
 });
 
 /** Decode the escapes used in the recorded regex inputs (\n \r \t \\ \uXXXX). */
