@@ -33,15 +33,36 @@ export function buildProgram(): Command {
     .description(
       "parse sensor log files and append them to the sensor's Delta table; bad records go to `errors`",
     )
-    .requiredOption('--sensor <name>', 'sensor name; its parser config is <config-dir>/parsers/<name>.json')
+    .requiredOption('--sensor <name>', 'sensor name; its parser config is <config-dir>/sensors/<name>.json')
     .requiredOption('--lake <dir>', 'lake directory (created if missing)')
-    .option('--config-dir <dir>', 'folder of Metron-style configs', defaultConfigDir())
+    .option(
+      '--config-dir <dir>',
+      'folder of Metron-style configs (sensors/, global.json)',
+      defaultConfigDir(),
+    )
     .option('--batch-size <n>', 'events per Delta commit', positiveInt, 100_000)
-    .argument('<files...>', 'log files, one record per line')
+    .option(
+      '--timezone <zone>',
+      "zone for times that carry none (default: the config's deviceTimeZone, else UTC)",
+    )
+    .option(
+      '--now <time>',
+      'fix the clock (ISO 8601 with zone): the year of year-less times, events without a time',
+    )
+    .option('--max-record-bytes <n>', 'longer records go to errors unparsed', positiveInt, 1024 * 1024)
+    .argument('<files...>', "log files, one record per line; '-' reads standard input")
     .action(
       async (
         files: string[],
-        opts: { sensor: string; lake: string; configDir: string; batchSize: number },
+        opts: {
+          sensor: string;
+          lake: string;
+          configDir: string;
+          batchSize: number;
+          timezone?: string;
+          now?: string;
+          maxRecordBytes: number;
+        },
       ) => {
         await (await import('./commands/ingest.js')).ingest({ ...opts, files });
       },

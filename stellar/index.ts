@@ -24,6 +24,8 @@ export {
   type ParamDef,
   StellarRuntimeError,
 } from './functions/types.js';
+/** Java's SimpleDateFormat and TimeZone, for parsers that read Metron's date patterns. */
+export { JavaDateFormat, type JavaZone, javaTimeZone, PatternError } from './functions/java-date-format.js';
 /** Tokens. */
 export { lex, type Token, type TokenKind } from './lexer.js';
 /** The parser. */

@@ -6,11 +6,31 @@ export { describeError, type ErrorOrigin, errorRecord } from './error-record.js'
 export { allParsers } from './parsers/all.js';
 export type { ParseFn, ParserComponent, ParserContext } from './parsers/parser.js';
 export { buildParser, findParser } from './parsers/registry.js';
-export { completeEvent } from './parsers/runner.js';
+/** A sensor's whole parse stage: parser, transformations, filter, validations, Community ID. */
+export {
+  addCommunityId,
+  buildSensor,
+  DEFAULT_MAX_RECORD_BYTES,
+  type ParsedRecord,
+  type SensorOptions,
+  type SensorParser,
+} from './parsers/sensor.js';
 /** The embedded pipeline over files. */
-export { type PipelineOptions, type PipelineSummary, type PipelineTotals, runFiles } from './pipeline.js';
+export {
+  type PipelineOptions,
+  type PipelineSummary,
+  type PipelineTotals,
+  runFiles,
+  STDIN,
+} from './pipeline.js';
 /** Sensor configs by name. */
-export { knownSensors, loadSensorConfig, type SensorConfig } from './sensors.js';
+export {
+  knownSensors,
+  loadGlobalConfig,
+  loadSensorConfig,
+  SENSORS_DIR,
+  type SensorConfig,
+} from './sensors.js';
 export { ERRORS_TABLE } from './sinks/lake.js';
 /** Raw line reading. */
-export { type RawRecord, readLines } from './sources/file.js';
+export { type RawRecord, type ReadOptions, readLines } from './sources/file.js';

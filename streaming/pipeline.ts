@@ -1,8 +1,7 @@
 import type { EventError, Logger, Telemetry } from '#core';
 import type { AppendResult, LakeWriter } from '#lake';
 import { describeError, errorRecord } from './error-record.js';
-import type { ParseFn } from './parsers/parser.js';
-import { completeEvent } from './parsers/runner.js';
+import type { SensorParser } from './parsers/sensor.js';
 import { ERRORS_TABLE, LakeSink } from './sinks/lake.js';
 import { type RawRecord, readLines } from './sources/file.js';
 
@@ -12,11 +11,13 @@ import { type RawRecord, readLines } from './sources/file.js';
  */
 
 export interface PipelineOptions {
-  sensor: string;
-  parse: ParseFn;
+  /** The sensor's parse stage (see `buildSensor`). */
+  parser: SensorParser;
   lake: LakeWriter;
   /** Events buffered before a commit. */
   batchSize?: number;
+  /** Longest record read whole, in bytes (longer ones go to `errors`, cut). */
+  maxRecordBytes?: number;
   /** Called for each record that went to `errors`, with a one-line description. */
   onError?: (description: string) => void;
   /** Called now and then with running totals. */
@@ -33,6 +34,10 @@ export interface PipelineTotals {
   events: number;
   errors: number;
   blank: number;
+  /** Events the sensor's filter dropped on purpose. */
+  filtered: number;
+  /** Bytes of input read, newlines included. */
+  bytes: number;
 }
 
 export interface PipelineSummary extends PipelineTotals {
@@ -41,46 +46,56 @@ export interface PipelineSummary extends PipelineTotals {
 
 const PROGRESS_EVERY = 10_000;
 
-/** Run files through the pipeline into the lake. */
+/** An input: a file path, or `-` for standard input. */
+export const STDIN = '-';
+
+/** Run files (or stdin) through the pipeline into the lake. */
 export async function runFiles(files: readonly string[], options: PipelineOptions): Promise<PipelineSummary> {
   const sink = new LakeSink(options.lake, options.batchSize ?? 100_000, options.telemetry, options.log);
-  const totals: PipelineTotals = { records: 0, events: 0, errors: 0, blank: 0 };
+  const totals: PipelineTotals = { records: 0, events: 0, errors: 0, blank: 0, filtered: 0, bytes: 0 };
+  const sensor = options.parser.sensor;
   const fail = async (error: EventError, record: RawRecord) => {
     totals.errors++;
-    const origin = { sensor: options.sensor, file: record.file, line: record.line };
+    const origin = { sensor, file: record.file, line: record.line };
     options.onError?.(describeError(error, origin));
     await sink.write(ERRORS_TABLE, errorRecord(error, record.bytes, origin));
   };
   for (const file of files) {
-    for await (const record of readLines(file)) {
+    options.parser.reset();
+    for await (const record of readLines(file, { maxLineBytes: options.maxRecordBytes })) {
       totals.records++;
+      totals.bytes += record.bytes.length + 1;
       if (totals.records % PROGRESS_EVERY === 0) options.onProgress?.(totals);
       // A blank line carries no data; it is counted, not stored.
       if (isBlank(record.bytes)) {
         totals.blank++;
         continue;
       }
-      const parsed = options.parse(record.bytes.toString('utf8'));
-      if (!parsed.ok) {
-        await fail(parsed.error, record);
+      if (record.truncated) {
+        await fail(
+          {
+            stage: 'parser_error',
+            code: 'record.size',
+            message: `line longer than ${record.bytes.length - 1} bytes; its start is kept`,
+          },
+          record,
+        );
         continue;
       }
-      for (const event of parsed.value) {
-        const problem = completeEvent(event, options.sensor, record.bytes);
-        if (problem) {
-          await fail(problem, record);
-          continue;
-        }
+      const parsed = options.parser.parse(record.bytes);
+      totals.filtered += parsed.filtered;
+      for (const error of parsed.errors) await fail(error, record);
+      for (const event of parsed.events) {
         totals.events++;
-        await sink.write(options.sensor, event);
+        await sink.write(sensor, event);
       }
     }
   }
   await sink.flush();
   options.onProgress?.(totals);
   // Counted once per run rather than per event: prom-client label lookups are not free.
-  options.telemetry?.events.inc({ stage: 'parse', sensor: options.sensor }, totals.events);
-  options.telemetry?.errors.inc({ stage: 'parse', sensor: options.sensor }, totals.errors);
+  options.telemetry?.events.inc({ stage: 'parse', sensor }, totals.events);
+  options.telemetry?.errors.inc({ stage: 'parse', sensor }, totals.errors);
   return { ...totals, commits: sink.commits };
 }
 

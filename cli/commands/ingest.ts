@@ -1,7 +1,15 @@
 import { statSync } from 'node:fs';
-import { createLogger, createTelemetry, UsageError } from '#core';
+import { createLogger, createTelemetry, type GlobalConfig, UsageError } from '#core';
 import { type AppendResult, openLakeWriter } from '#lake';
-import { buildParser, loadSensorConfig, type PipelineSummary, runFiles } from '#streaming';
+import {
+  buildSensor,
+  loadGlobalConfig,
+  loadSensorConfig,
+  type PipelineSummary,
+  type PipelineTotals,
+  runFiles,
+  STDIN,
+} from '#streaming';
 import { progressLine } from '../progress.js';
 
 export interface IngestOptions {
@@ -10,6 +18,10 @@ export interface IngestOptions {
   configDir: string;
   batchSize: number;
   files: readonly string[];
+  timezone?: string;
+  /** ISO 8601 with a zone: the clock parsers see. */
+  now?: string;
+  maxRecordBytes?: number;
   /** How many per-record errors to print before only counting them. */
   showErrors?: number;
 }
@@ -17,7 +29,10 @@ export interface IngestOptions {
 /** Check every input file before any work starts. */
 function checkFiles(files: readonly string[]): void {
   if (files.length === 0) throw new UsageError('no input files given');
+  if (files.filter((f) => f === STDIN).length > 1)
+    throw new UsageError("'-' (standard input) can be given once");
   for (const f of files) {
+    if (f === STDIN) continue;
     let isFile = false;
     try {
       isFile = statSync(f).isFile();
@@ -31,8 +46,17 @@ function checkFiles(files: readonly string[]): void {
 /** Parse files with a sensor's parser into the lake; prints a summary and returns it. */
 export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   const sensor = loadSensorConfig(options.configDir, options.sensor);
-  const parse = buildParser(sensor.config, sensor.sensor, sensor.file);
+  const now = options.now === undefined ? undefined : parseNow(options.now);
+  const parser = buildSensor(sensor.sensor, sensor.file, sensor.config, {
+    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+    ...(now === undefined ? {} : { now: () => now }),
+    ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
+    ...optionalGlobals(loadGlobalConfig(options.configDir)),
+  });
   checkFiles(options.files);
+  const totalBytes = options.files.includes(STDIN)
+    ? undefined
+    : options.files.reduce((n, f) => n + statSync(f).size, 0);
   const lake = await openLakeWriter(options.lake);
   const progress = progressLine();
   const started = performance.now();
@@ -40,9 +64,9 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   let shown = 0;
   try {
     const summary = await runFiles(options.files, {
-      sensor: sensor.sensor,
-      parse,
+      parser,
       lake,
+      ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
       batchSize: options.batchSize,
       telemetry: createTelemetry(),
       log: createLogger('ingest'),
@@ -52,7 +76,8 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
           process.stderr.write(`warning: ${line}\n`);
         }
       },
-      onProgress: (t) => progress.update(`${sensor.sensor}: ${t.records.toLocaleString('en')} records read…`),
+      onProgress: (t) =>
+        progress.update(progressText(sensor.sensor, t, totalBytes, performance.now() - started)),
     });
     progress.done();
     const seconds = (performance.now() - started) / 1000;
@@ -60,8 +85,9 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       process.stderr.write(`warning: … and ${shown - limit} more; all are in the errors table\n`);
     const files = options.files.length;
     process.stdout.write(
-      `${sensor.sensor}: ${summary.events} events, ${summary.errors} errors from ${summary.records} records ` +
-        `in ${files} file${files === 1 ? '' : 's'} (${seconds.toFixed(2)} s)\n`,
+      `${sensor.sensor}: ${summary.events} events, ${summary.errors} errors` +
+        (summary.filtered ? `, ${summary.filtered} filtered out` : '') +
+        ` from ${summary.records} records in ${files} file${files === 1 ? '' : 's'} (${seconds.toFixed(2)} s)\n`,
     );
     for (const c of summary.commits) if (c.warning) process.stderr.write(`warning: ${c.warning}\n`);
     const tables = describeCommits(summary.commits);
@@ -88,4 +114,37 @@ function describeCommits(commits: readonly AppendResult[]): string[] {
     const commitCount = list.length === 1 ? '' : ` in ${list.length} commits`;
     return `${table} ${versions} (+${rows} rows${commitCount}, ${files} file${files === 1 ? '' : 's'})`;
   });
+}
+
+const optionalGlobals = (globals: GlobalConfig | undefined) => (globals ? { globals } : {});
+
+/** `--now`: ISO 8601 with a zone (or a date), or epoch milliseconds. */
+function parseNow(text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (
+    !Number.isFinite(ms) ||
+    !(/^\d+$/.test(text) || /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text))
+  ) {
+    throw new UsageError(
+      `--now: expected ISO 8601 with a zone (2026-11-28T12:00:00Z) or epoch ms, got '${text}'`,
+    );
+  }
+  return ms;
+}
+
+const BAR = 24;
+
+/** `bro: [#########---------------] 38% 120,000 records, 4,100 errors, 21.4 MB/s` (no bar on stdin). */
+export function progressText(
+  sensor: string,
+  t: PipelineTotals,
+  totalBytes: number | undefined,
+  ms: number,
+): string {
+  const rate = `${(t.bytes / 1e6 / Math.max(ms / 1000, 1e-3)).toFixed(1)} MB/s`;
+  const counts = `${t.records.toLocaleString('en')} records, ${t.errors.toLocaleString('en')} errors, ${rate}`;
+  if (!totalBytes) return `${sensor}: ${counts}`;
+  const share = Math.min(1, t.bytes / totalBytes);
+  const filled = Math.round(share * BAR);
+  return `${sensor}: [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${Math.floor(share * 100)}% ${counts}`;
 }

@@ -19,6 +19,9 @@ export const fieldTransformationSchema = z
   })
   .loose();
 
+/** A validated field transformation entry. */
+export type FieldTransformation = z.output<typeof fieldTransformationSchema>;
+
 /**
  * A sensor parser config in Metron's JSON shape (`SensorParserConfig`). Storm-specific knobs
  * (`numWorkers`, `spoutParallelism`, …) are accepted and ignored so Metron configs load unchanged.
@@ -74,6 +77,9 @@ export const fieldValidationSchema = z
     config: z.record(z.string(), z.unknown()).optional(),
   })
   .loose();
+
+/** A validated field validation entry. */
+export type FieldValidation = z.output<typeof fieldValidationSchema>;
 
 /** Metron's global config: a free-form map with a few keys Palisade reads. */
 export const globalConfigSchema = z

@@ -5,10 +5,21 @@ import type { Event, Result } from '#core';
 export interface ParserContext {
   /** The sensor name, written to `source.type`. */
   sensor: string;
+  /** IANA zone for times that carry none (`--timezone`, the config's `deviceTimeZone`, else UTC). */
+  timezone: string;
+  /** The clock, epoch ms: for formats without a year, and records without a time. */
+  now(): number;
 }
 
-/** Turns one raw record into zero or more events, or says why it could not. */
-export type ParseFn = (raw: string) => Result<Event[]>;
+/**
+ * Turns one raw record into zero or more events, or says why it could not. It must not throw.
+ * A parser that keeps state across records (Zeek TSV headers) resets it in `reset`, called at
+ * the start of each input stream.
+ */
+export interface ParseFn {
+  (raw: string): Result<Event[]>;
+  reset?(): void;
+}
 
 /**
  * A parser component: its config schema, the Metron classes it stands in for, and a factory

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openLakeWriter } from '#lake';
@@ -350,5 +350,29 @@ describe('sql events view', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('sensor,st,protocol,ip_src_port\nbro,bro,dns,53\nsnort,snort,,80\n');
+  });
+});
+
+describe('palisade ingest options', () => {
+  const lake = tempDir();
+  it('reads standard input with -, and fixes the clock with --now', () => {
+    const line = readFileSync(BRO_RAW, 'utf8').split('\n')[0] as string;
+    const r = palisade(['ingest', '--sensor', 'bro', '--lake', lake, '--now', '2026-11-28T00:00:00Z', '-'], {
+      input: `${line}\n`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^bro: 1 events, 0 errors from 1 records in 1 file/);
+  });
+
+  it('refuses a bad zone, clock or size with exit code 2 and one line', () => {
+    for (const [args, message] of [
+      [['--timezone', 'Mars/Olympus'], /unknown time zone 'Mars\/Olympus'/],
+      [['--now', 'yesterday'], /--now: expected ISO 8601/],
+      [['--max-record-bytes', '0'], /positive integer/],
+    ] as const) {
+      const r = palisade(['ingest', '--sensor', 'bro', '--lake', lake, ...args, BRO_RAW]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '#core';
 import { openLakeWriter, openSql } from '#lake';
-import { buildParser, runFiles } from '#streaming';
+import { buildSensor, runFiles } from '#streaming';
 import { ROOT } from '../helpers/cli.js';
 import { METRON_FIXTURES } from '../helpers/metron.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -25,9 +25,9 @@ describe("every Bro line of Metron's fixtures lands in bro or in errors", () => 
         .filter((l) => l.trim() !== ''),
     );
     const writer = await openLakeWriter(lake);
-    const parse = buildParser({ parser: 'bro', parserConfig: {}, fieldTransformations: [] }, 'bro', 'test');
+    const parser = buildSensor('bro', 'test', { parser: 'bro', parserConfig: {}, fieldTransformations: [] });
     const telemetry = createTelemetry();
-    const summary = await runFiles(files, { sensor: 'bro', parse, lake: writer, batchSize: 500, telemetry });
+    const summary = await runFiles(files, { parser, lake: writer, batchSize: 500, telemetry });
     writer.close();
     expect(summary.events + summary.errors).toBe(lines.length);
     expect(summary.errors).toBe(3);
