@@ -20,7 +20,8 @@ function flows(): { flow: Flow; seed: number }[] {
   const random = prng(7);
   const int = (n: number) => Math.floor(random() * n);
   const v4 = () => `${int(256)}.${int(256)}.${int(256)}.${int(256)}`;
-  const v6 = () => `2001:db8:${int(65536).toString(16)}::${int(65536).toString(16)}:${int(65536).toString(16)}`;
+  const v6 = () =>
+    `2001:db8:${int(65536).toString(16)}::${int(65536).toString(16)}:${int(65536).toString(16)}`;
   const out: { flow: Flow; seed: number }[] = [
     // The spec's own example pair, and equal addresses where the ports decide.
     { flow: { srcIp: '10.0.0.1', dstIp: '127.0.0.1', proto: 6, srcPort: 1234, dstPort: 80 }, seed: 0 },
@@ -38,7 +39,9 @@ function flows(): { flow: Flow; seed: number }[] {
         srcIp: six ? v6() : v4(),
         dstIp: six ? v6() : v4(),
         proto,
-        ...(proto === 47 ? {} : { srcPort: icmp ? (type as number) : int(65536), dstPort: icmp ? int(16) : int(65536) }),
+        ...(proto === 47
+          ? {}
+          : { srcPort: icmp ? (type as number) : int(65536), dstPort: icmp ? int(16) : int(65536) }),
       },
       seed: int(2),
     });
@@ -80,8 +83,12 @@ describe('Community ID', () => {
   });
 
   it('gives undefined for what is not a flow', () => {
-    expect(communityId({ srcIp: 'host', dstIp: '10.0.0.1', proto: 6, srcPort: 1, dstPort: 2 })).toBeUndefined();
-    expect(communityId({ srcIp: '10.0.0.1', dstIp: '::1', proto: 6, srcPort: 1, dstPort: 2 })).toBeUndefined();
+    expect(
+      communityId({ srcIp: 'host', dstIp: '10.0.0.1', proto: 6, srcPort: 1, dstPort: 2 }),
+    ).toBeUndefined();
+    expect(
+      communityId({ srcIp: '10.0.0.1', dstIp: '::1', proto: 6, srcPort: 1, dstPort: 2 }),
+    ).toBeUndefined();
     expect(communityId({ srcIp: '10.0.0.1', dstIp: '10.0.0.2', proto: 6 })).toBeUndefined();
   });
 

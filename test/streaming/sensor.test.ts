@@ -42,7 +42,12 @@ describe('sensor parse stage', () => {
           },
           { transformation: 'RENAME', config: { method: 'http_method' } },
           { transformation: 'REMOVE', input: ['trans_depth'], config: { condition: 'status_code == 200' } },
-          { transformation: 'REGEX_SELECT', input: 'host', output: 'host_kind', config: { internal: '\\.local$', public: '\\.com$' } },
+          {
+            transformation: 'REGEX_SELECT',
+            input: 'host',
+            output: 'host_kind',
+            config: { internal: '\\.local$', public: '\\.com$' },
+          },
         ],
       }),
     );
@@ -83,7 +88,7 @@ describe('sensor parse stage', () => {
     expect(one(buildSensor('bro', 'test', bro()), HTTP).community_id).toMatch(/^1:/);
   });
 
-  it("drops what the STELLAR filter rejects, and counts it", () => {
+  it('drops what the STELLAR filter rejects, and counts it', () => {
     const sensor = buildSensor(
       'bro',
       'test',
@@ -110,7 +115,9 @@ describe('sensor parse stage', () => {
     const failing = buildSensor(
       'bro',
       'test',
-      bro({ fieldTransformations: [{ transformation: 'STELLAR', output: ['x'], config: { x: '1 / zero' } }] }),
+      bro({
+        fieldTransformations: [{ transformation: 'STELLAR', output: ['x'], config: { x: '1 / zero' } }],
+      }),
     );
     const r = failing.parse(Buffer.from(HTTP.replace('"method"', '"zero":0,"method"')));
     expect(r.events).toEqual([]);
