@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { benchBroParse } from './bro-parse.js';
 import { generateEvents, repoRoot } from './data.js';
 import { benchLakeWrite, type LakeWriteFigures } from './lake-write.js';
+import { benchParseSensors, JSON_PARSE_TARGET, type ParseFigures } from './parse-sensors.js';
 import {
   type Check,
   describeMachine,
@@ -41,6 +42,9 @@ const BRO_LINES = 200_000;
 const BRO_VARIANT_LINES = 100_000;
 const QUICK_BRO_LINES = 50_000;
 const QUICK_BRO_VARIANT_LINES = 25_000;
+/** Lines per sensor for the parse-throughput case. */
+const PARSE_LINES = 100_000;
+const QUICK_PARSE_LINES = 20_000;
 /** Events the triage rule is evaluated on, per run. */
 const TRIAGE_EVENTS = 200_000;
 const QUICK_TRIAGE_EVENTS = 50_000;
@@ -61,6 +65,7 @@ interface Options {
   broLines: number;
   broVariantLines: number;
   triageEvents: number;
+  parseLines: number;
   out: string;
 }
 
@@ -101,6 +106,7 @@ function parseOptions(argv: string[]): Options {
     broLines: quick ? QUICK_BRO_LINES : BRO_LINES,
     broVariantLines: quick ? QUICK_BRO_VARIANT_LINES : BRO_VARIANT_LINES,
     triageEvents: quick ? QUICK_TRIAGE_EVENTS : TRIAGE_EVENTS,
+    parseLines: quick ? QUICK_PARSE_LINES : PARSE_LINES,
     out: typeof values.out === 'string' ? values.out : join(repoRoot(), 'bench', 'RESULTS.md'),
   };
 }
@@ -131,6 +137,8 @@ async function main(): Promise<number> {
   let queryRows: ResultRow[];
   let triageRows: ResultRow[];
   let triage: TriageFigures;
+  let parseRows: ResultRow[];
+  let parse: ParseFigures[];
   let figures: LakeWriteFigures;
   let query: SqlQueryResult;
   try {
@@ -145,6 +153,12 @@ async function main(): Promise<number> {
     log(
       `case 5: Stellar triage rule, ${options.triageEvents.toLocaleString('en-US')} events (warm-up + ${SMALL_RUNS} runs) …`,
     );
+    log(`case 6: parse throughput per sensor, ${options.parseLines.toLocaleString('en-US')} lines each …`);
+    const parsing = await benchParseSensors(options.parseLines, SMALL_RUNS);
+    parseRows = parsing.rows;
+    parse = parsing.figures;
+    checks.push(...parsing.checks);
+
     const stellar = await benchStellarTriage(options.triageEvents, SMALL_RUNS);
     triageRows = stellar.rows;
     triage = stellar.figures;
@@ -175,12 +189,12 @@ async function main(): Promise<number> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const rows = [...writeRows, ...broRows, ...sqlRows, ...queryRows, ...triageRows];
+  const rows = [...writeRows, ...broRows, ...parseRows, ...sqlRows, ...queryRows, ...triageRows];
   const totalMs = performance.now() - started;
 
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(markdownTable(['check', 'ok', 'detail'], checkRows(checks)));
-  console.log(`\n${headline(figures, query, triage).join('\n')}`);
+  console.log(`\n${headline(figures, query, triage, parse).join('\n')}`);
   console.log(`\n${conclusion(figures).join('\n')}`);
   console.log(`\ntotal bench time ${seconds(totalMs)}`);
 
@@ -191,7 +205,7 @@ async function main(): Promise<number> {
   }
   await writeFile(
     options.out,
-    resultsMarkdown(machine, options, rows, checks, figures, query, triage, totalMs),
+    resultsMarkdown(machine, options, rows, checks, figures, query, triage, parse, totalMs),
   );
   console.log(`wrote ${options.out}`);
   return 0;
@@ -206,7 +220,12 @@ const rowsPerSecond = (rows: number, ms: number) => {
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
 /** The two ratios the lake issue asks for, with their absolute figures, as Markdown lines. */
-function headline(f: LakeWriteFigures, q: SqlQueryResult, t: TriageFigures): string[] {
+function headline(
+  f: LakeWriteFigures,
+  q: SqlQueryResult,
+  t: TriageFigures,
+  p: readonly ParseFigures[],
+): string[] {
   const appendRatio = f.readJsonMs / f.oursMs;
   const queryLines = q.queries.map((x) => {
     const r = x.oursMs / x.baselineMs;
@@ -261,6 +280,16 @@ function headline(f: LakeWriteFigures, q: SqlQueryResult, t: TriageFigures): str
       `(${seconds(t.baselineMs)}): ratio of evaluations/s **${(t.baselineMs / t.oursMs).toFixed(2)}** against a ` +
       `target of ≥ ${TRIAGE_TARGET}: ${met(t.baselineMs / t.oursMs >= TRIAGE_TARGET)}; ` +
       `${t.alerts.toLocaleString('en-US')} events raise an alert on both.`,
+    '',
+    `**4. Parse throughput per sensor** (${p[0]?.lines.toLocaleString('en-US') ?? 0} sample lines each through the sensor's ` +
+      `whole parse stage; JSON sensors against \`JSON.parse\` of the same lines, target ≥ ${JSON_PARSE_TARGET} of its speed):`,
+    '',
+    ...p.map((x) => {
+      const own = `${rowsPerSecond(x.events, x.oursMs).replace('rows', 'events')}, ${((x.bytes / 1e6 / x.oursMs) * 1000).toFixed(1)} MB/s`;
+      if (x.jsonMs === undefined) return `- ${x.sensor}: ${own}`;
+      const r = x.jsonMs / x.oursMs;
+      return `- ${x.sensor}: ${own}; JSON.parse ${((x.bytes / 1e6 / x.jsonMs) * 1000).toFixed(1)} MB/s: **${r.toFixed(2)}** (≥ ${JSON_PARSE_TARGET}: ${met(r >= JSON_PARSE_TARGET)})`;
+    }),
   ];
 }
 
@@ -297,6 +326,7 @@ function resultsMarkdown(
   figures: LakeWriteFigures,
   query: SqlQueryResult,
   triage: TriageFigures,
+  parse: readonly ParseFigures[],
   totalMs: number,
 ): string {
   return `# Palisade benchmark results
@@ -312,7 +342,7 @@ issue's, rows/s(ours) / rows/s(DuckDB), so there above 1 means faster. The machi
 
 ## Headline
 
-${headline(figures, query, triage).join('\n')}
+${headline(figures, query, triage, parse).join('\n')}
 
 ## Machine
 
@@ -402,6 +432,13 @@ difference fails the suite. For the point lookup the suite also runs EXPLAIN ANA
 paths (files read) and asks the Parquet metadata (\`parquet_metadata\` min/max,
 \`parquet_bloom_probe\`) and the Delta log's file statistics how much could be skipped. The
 "sql session" rows time opening and closing a session with no query, the fixed cost in each.
+
+**6. Parse throughput.** For each sensor with a sample (\`bench/parse-sensors.ts\`: Metron's sample
+files for bro, jsonMap, snort, yaf, squid, asa, syslog5424 and leef, Palisade's own Suricata EVE
+sample), ${options.parseLines.toLocaleString('en-US')} lines (the sample repeated) through
+\`buildSensor(sensor, config).parse(bytes)\` with the sensor's config: the parser, Metron's field
+transformations, guid, original_string and Community ID. JSON sensors are timed against
+\`JSON.parse\` of the same lines. Every line must give at least one event.
 
 **5. Stellar triage rule.** ${options.triageEvents.toLocaleString('en-US')} events (\`bench/stellar-triage.ts\`: sources mostly
 internal, destinations mostly external, a mix of ports, protocols in mixed case, user agents and
