@@ -15,6 +15,8 @@ export {
 } from './compiler.js';
 /** Diagnostics: codes, spans, rendering with a caret, "did you mean". */
 export { CODES, caret, type DiagnosticCode, didYouMean, type Span, StellarError } from './diagnostics.js';
+/** Java's SimpleDateFormat and TimeZone, for parsers that read Metron's date patterns. */
+export { JavaDateFormat, type JavaZone, javaTimeZone, PatternError } from './functions/java-date-format.js';
 /** Function definitions. */
 export {
   type CallContext,
@@ -24,8 +26,6 @@ export {
   type ParamDef,
   StellarRuntimeError,
 } from './functions/types.js';
-/** Java's SimpleDateFormat and TimeZone, for parsers that read Metron's date patterns. */
-export { JavaDateFormat, type JavaZone, javaTimeZone, PatternError } from './functions/java-date-format.js';
 /** Tokens. */
 export { lex, type Token, type TokenKind } from './lexer.js';
 /** The parser. */

@@ -86,7 +86,9 @@ export function buildSensor(
     typeof parserConfig.deviceTimeZone === 'string' ? parserConfig.deviceTimeZone : undefined;
   const timezone = options.timezone ?? deviceZone ?? 'UTC';
   if (!isZone(timezone))
-    problems.push(`unknown time zone '${timezone}' (use an IANA name such as UTC or Europe/Amsterdam)`);
+    problems.push(
+      `unknown time zone '${timezone}' (use an IANA name such as Europe/Amsterdam, or UTC±hh:mm)`,
+    );
   const now = options.now ?? Date.now;
   let parse: ParseFn | undefined;
   try {
@@ -245,7 +247,9 @@ export function addCommunityId(event: Event): void {
   if (id !== undefined) event.community_id = id;
 }
 
+/** An IANA zone, or a Java-style fixed offset (`UTC-05:00`, `GMT+1`) as Metron's configs write them. */
 function isZone(zone: string): boolean {
+  if (/^(UTC|GMT)([+-]\d{1,2}(:?\d{2})?)?$/.test(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -38,7 +38,7 @@ describe('bad usage exits 2 with one clear line', () => {
     [
       'unknown sensor',
       ['ingest', '--sensor', 'nosuch', '--lake', lake, BRO_RAW],
-      /unknown sensor 'nosuch'.*known: bro/,
+      /unknown sensor 'nosuch'.*known: .*\bbro\b/,
     ],
     [
       'missing file',

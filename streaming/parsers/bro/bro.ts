@@ -1,7 +1,7 @@
 import { DOUBLE_FIELDS, type Event, type FieldValue, fail, ok, type Result } from '#core';
 import { javaToString } from '../java-json.js';
 import { javaHashMapOrder } from '../java-map-order.js';
-import { holdsDouble, parseJsonKeepingNumbers } from '../json-lexemes.js';
+import { holdsDouble, type Lexemes, parseJsonKeepingNumbers } from '../json-lexemes.js';
 
 /**
  * Bro/Zeek JSON as the bro-kafka plugin writes it: `{"<log type>": {...}}` (or a flat record
@@ -84,7 +84,15 @@ export function parseBro(raw: string): Result<Event[]> {
   } catch (e) {
     return bad('bro.json', `not valid JSON: ${(e as Error).message}`);
   }
-  const { value, lexemes } = parsed;
+  return broRecord(parsed.value, parsed.lexemes);
+}
+
+/**
+ * One Bro record already read as JSON (`{"<log type>": {...}}`), with the text of its numbers
+ * where JavaScript would print them differently. Zeek TSV records come here too, as the JSON
+ * object Zeek would have written for them.
+ */
+export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<Event[]> {
   if (!isObject(value)) return bad('bro.shape', 'expected a JSON object like {"conn": {...}}');
 
   const top = cleanKeys(value);

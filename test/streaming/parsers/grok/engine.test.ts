@@ -1,0 +1,254 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Grok, GrokError, javaInt } from '../../../../streaming/parsers/grok/engine/grok.js';
+import {
+  emitJavaRegex,
+  JavaRegexError,
+  parseJavaRegex,
+} from '../../../../streaming/parsers/grok/engine/java-regex.js';
+import {
+  addPatterns,
+  bundledPatternDir,
+  loadPatternLibrary,
+  resolvePatternPath,
+} from '../../../../streaming/parsers/grok/engine/patterns.js';
+
+/** A Java regex as a JavaScript RegExp, every named group captured. */
+function js(pattern: string): RegExp {
+  const parsed = parseJavaRegex(pattern);
+  const emitted = emitJavaRegex(parsed, new Set(parsed.names));
+  return new RegExp(emitted.source, emitted.flags);
+}
+
+const library = (text: string) => addPatterns(text, new Map());
+
+describe('Java regex translation', () => {
+  it('atomic groups do not give back what they matched', () => {
+    expect(js('(?>a+)a').test('aaa')).toBe(false);
+    expect(js('(?:a+)a').test('aaa')).toBe(true);
+    expect(js('(?>a|ab)c').test('abc')).toBe(false);
+    expect(js('(?>ab|a)c').test('abc')).toBe(true);
+  });
+
+  it('possessive quantifiers are atomic', () => {
+    expect(js('a++a').test('aaa')).toBe(false);
+    expect(js('a*+b').exec('aab')?.[0]).toBe('aab');
+    expect(js('"[^"]*+"').exec('x "quoted" y')?.[0]).toBe('"quoted"');
+  });
+
+  it('keeps back-references pointing at the right group after groups are added', () => {
+    expect(js('(?>x)(a)\\1').test('xaa')).toBe(true);
+    expect(js('(?>x)(a)\\1').test('xab')).toBe(false);
+    expect(js('(?<w>\\w)\\k<w>').test('zz')).toBe(true);
+    // Java: \2 with one group never matches; \11 with one group is \1 then "1".
+    expect(js('(a)\\2').test('aa')).toBe(false);
+    expect(js('(a)\\11').test('aa1')).toBe(true);
+  });
+
+  it('uses Java meanings where JavaScript differs', () => {
+    expect(js('\\s').test('\u00a0')).toBe(false);
+    expect(js('\\s').test('\t')).toBe(true);
+    expect(js('^\\Q.*+\\E$').test('.*+')).toBe(true);
+    expect(js('^\\Q.*+\\E$').test('abc')).toBe(false);
+    expect(js('^\\p{Alpha}+$').test('abcXYZ')).toBe(true);
+    expect(js('^\\p{Alpha}+$').test('abc1')).toBe(false);
+    expect(js('\\Aab\\z').test('ab')).toBe(true);
+    expect(js('ab\\Z').test('ab\n')).toBe(true);
+    expect(js('ab\\z').test('ab\n')).toBe(false);
+    expect(js('^\\x{41}\\0101\\u0041$').test('AAA')).toBe(true);
+    expect(js('^[]a]+$').test(']a]')).toBe(true);
+    expect(js('^[a-c[x-z]]+$').test('abxz')).toBe(true);
+    expect(js('^\\:\\"\\-$').test(':"-')).toBe(true);
+  });
+
+  it('takes a leading (?i) as a flag', () => {
+    expect(js('(?i)abc').test('ABC')).toBe(true);
+    expect(js('abc').test('ABC')).toBe(false);
+  });
+
+  it('accepts group names java-grok accepts (any text up to >)', () => {
+    const m = js('(?<src_ip>\\d+)-(?<name0>\\d+)').exec('12-34');
+    expect(m?.[1]).toBe('12');
+    expect(m?.[2]).toBe('34');
+  });
+
+  it('runs atomic groups inside a lookbehind as plain groups', () => {
+    expect(js('(?<=(?>ab))c').exec('abc')?.[0]).toBe('c');
+  });
+
+  it.each([
+    ['a**', 'dangling'],
+    ['.?*', 'dangling'],
+    ['(ab', 'unclosed group'],
+    ['ab)', "unmatched closing ')'"],
+    ['[ab', 'unclosed character class'],
+    ['a(?i:b)', 'inline flags'],
+    ['[a-z&&[^b]]', 'intersection'],
+    ['\\Ga', '\\G'],
+    ['\\p{InGreek}', 'not supported'],
+    ['\\k<nope>', 'does not exist'],
+    ['a{3,1}', 'illegal repetition'],
+    ['\\y', 'illegal or unsupported escape'],
+  ])('rejects %s', (pattern, reason) => {
+    expect(() => parseJavaRegex(pattern)).toThrow(JavaRegexError);
+    expect(() => parseJavaRegex(pattern)).toThrow(reason);
+  });
+});
+
+describe('grok expressions (java-grok 0.1.0 semantics)', () => {
+  const lib = library(
+    [
+      'WORD \\b\\w+\\b',
+      'INT (?:[+-]?(?:[0-9]+))',
+      'NUMBER (?:%{INT:UNWANTED}(?:\\.[0-9]+)?)',
+      'PAIR %{WORD:key}=%{INT:value}',
+      'TWICE %{WORD:a} %{WORD:a}',
+      'SHARED %{WORD:x} %{INT:x}',
+      'OPTIONAL %{WORD:w}( %{INT:n})?',
+      'LOOP %{LOOP}',
+      'QUOTED %{DATA:q}',
+      'DATA .*?',
+    ].join('\n'),
+  );
+
+  it('names a capture after its field, or after the pattern when there is none', () => {
+    const g = Grok.compile('%{WORD} %{PAIR}', lib);
+    expect(g.match('hello x=5')).toEqual({ WORD: 'hello', PAIR: 'x=5', key: 'x', value: 5 });
+  });
+
+  it('drops UNWANTED captures', () => {
+    expect(Grok.compile('%{NUMBER:n}', lib).match('12.5')).toEqual({ n: '12.5' });
+  });
+
+  it('gives null for a group that did not take part', () => {
+    expect(Grok.compile('%{OPTIONAL}', lib).match('abc')).toEqual({ OPTIONAL: 'abc', w: 'abc', n: null });
+  });
+
+  it('reads a repeated field from its first occurrence', () => {
+    expect(Grok.compile('%{TWICE}', lib).match('one two')?.a).toBe('one');
+  });
+
+  it('lets the later of two different patterns with one field name win', () => {
+    expect(Grok.compile('%{SHARED}', lib).match('one 2')?.x).toBe(2);
+  });
+
+  it('converts values that read as a Java int, and strips matching quotes', () => {
+    const g = Grok.compile('^%{DATA:v}$', lib);
+    expect(g.match('000')?.v).toBe(0);
+    expect(g.match('-17')?.v).toBe(-17);
+    expect(g.match('+17')?.v).toBe(17);
+    expect(g.match('2147483647')?.v).toBe(2147483647);
+    expect(g.match('2147483648')?.v).toBe('2147483648');
+    expect(g.match('0.5')?.v).toBe('0.5');
+    expect(g.match('0x1F')?.v).toBe('0x1F');
+    expect(g.match('"quoted"')?.v).toBe('quoted');
+    expect(g.match("'single'")?.v).toBe('single');
+    expect(g.match('"mixed\'')?.v).toBe('"mixed\'');
+    expect(g.match('"')?.v).toBe('"');
+  });
+
+  it('honours typed fields', () => {
+    const g = Grok.compile(
+      '%{INT:i:int} %{INT:l:long} %{DATA:f:float} %{WORD:b:boolean} %{INT:s:string}$',
+      lib,
+    );
+    expect(g.match('7 9007199254740991 2.50 TRUE 42')).toEqual({
+      i: 7,
+      l: 9007199254740991,
+      f: 2.5,
+      b: true,
+      s: '42',
+    });
+    expect([...g.floatingKeys]).toEqual(['f']);
+    // A value the type cannot hold stays text.
+    expect(g.match('7 99999999999999999999 x false 1')?.l).toBe('99999999999999999999');
+  });
+
+  it('takes inline definitions', () => {
+    expect(Grok.compile('%{HEX:h=[0-9a-f]+}', lib).match('zz beef')?.h).toBe('beef');
+  });
+
+  it('searches rather than anchors, and never matches a blank line', () => {
+    const g = Grok.compile('%{PAIR}', lib);
+    expect(g.match('prefix a=1 suffix')?.key).toBe('a');
+    expect(g.match('   \t ')).toBeUndefined();
+    expect(g.match('')).toBeUndefined();
+    expect(g.match('no pair here')).toBeUndefined();
+  });
+
+  it('reports an unknown pattern, with a near name when there is one', () => {
+    expect(() => Grok.compile('%{word}', lib)).toThrow(GrokError);
+    expect(() => Grok.compile('%{word}', lib)).toThrow('did you mean %{WORD}');
+    expect(() => Grok.compile('%{NOPE}', lib)).toThrow('unknown pattern %{NOPE}');
+  });
+
+  it('refuses a pattern that refers to itself', () => {
+    expect(() => Grok.compile('%{LOOP}', lib)).toThrow('pattern expansions');
+  });
+
+  it('compiles once and keeps no state between matches', () => {
+    const g = Grok.compile('%{PAIR}', lib);
+    const first = g.match('a=1');
+    expect(g.match('b=2')).toEqual({ PAIR: 'b=2', key: 'b', value: 2 });
+    expect(first).toEqual({ PAIR: 'a=1', key: 'a', value: 1 });
+  });
+
+  it('javaInt follows Integer.parseInt', () => {
+    expect(javaInt('-2147483648')).toBe(-2147483648);
+    expect(javaInt('-2147483649')).toBeUndefined();
+    expect(javaInt('')).toBeUndefined();
+    expect(Object.is(javaInt('-0'), 0)).toBe(true);
+  });
+});
+
+describe('pattern files', () => {
+  it('reads NAME regex lines, skips comments and blanks, keeps trailing spaces, later wins', () => {
+    const lib = library('# comment\n\nA x+  \r\nB  y\nA z\nnot-a-name q\n');
+    expect([...lib.entries()]).toEqual([
+      ['A', 'z'],
+      ['B', 'y'],
+    ]);
+    expect(library('A x+  ').get('A')).toBe('x+  ');
+  });
+
+  it('resolves /patterns/<name> to config/grok/<name>', () => {
+    expect(resolvePatternPath('/patterns/yaf')).toBe(join(bundledPatternDir(), 'yaf'));
+    expect(resolvePatternPath('/patterns/common')).toBe(join(bundledPatternDir(), 'common'));
+  });
+
+  it('prefers a file that exists at the given path (Metron looked in HDFS first)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-grok-'));
+    const file = join(dir, 'mine');
+    writeFileSync(file, 'MINE \\d+\n');
+    expect(resolvePatternPath(file)).toBe(file);
+    expect(loadPatternLibrary(['/patterns/common', file]).get('MINE')).toBe('\\d+');
+  });
+
+  it('names the bundled files when a path resolves to nothing', () => {
+    expect(() => resolvePatternPath('/patterns/nope')).toThrow('/patterns/yaf');
+    expect(() => resolvePatternPath('/patterns/../package.json')).toThrow('no such file');
+  });
+
+  it('bundles Metron’s pattern files unchanged, and every pattern in them compiles where Java compiles it', () => {
+    const files = readdirSync(bundledPatternDir()).filter((f) => !f.includes('.'));
+    expect(files.sort()).toEqual(['asa', 'common', 'fireeye', 'sourcefire', 'squid', 'websphere', 'yaf']);
+    const failures: string[] = [];
+    for (const file of files) {
+      const lib = loadPatternLibrary(
+        file === 'common' ? ['/patterns/common'] : ['/patterns/common', `/patterns/${file}`],
+      );
+      const own = addPatterns(readFileSync(join(bundledPatternDir(), file), 'utf8'), new Map());
+      for (const name of own.keys()) {
+        try {
+          Grok.compile(`%{${name}}`, lib);
+        } catch (e) {
+          failures.push(`${file}:${name}: ${(e as Error).message.split(' at index')[0]}`);
+        }
+      }
+    }
+    // FIREEYE_SUB has `.?*`, which Java rejects too ("Dangling meta character '*'").
+    expect(failures).toEqual(["fireeye:FIREEYE_SUB: %{FIREEYE_SUB}: dangling meta character '*'"]);
+  });
+});
