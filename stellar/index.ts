@@ -16,7 +16,15 @@ export {
 /** Diagnostics: codes, spans, rendering with a caret, "did you mean". */
 export { CODES, caret, type DiagnosticCode, didYouMean, type Span, StellarError } from './diagnostics.js';
 /** Java's SimpleDateFormat and TimeZone, for parsers that read Metron's date patterns. */
-export { JavaDateFormat, type JavaZone, javaTimeZone, PatternError } from './functions/java-date-format.js';
+export {
+  JavaDateFormat,
+  type JavaZone,
+  javaTimeZone,
+  MONTHS,
+  PatternError,
+  SHORT_MONTHS,
+  WEEKDAYS,
+} from './functions/java-date-format.js';
 /** Function definitions. */
 export {
   type CallContext,

@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { type JavaZone, javaTimeZone } from '#stellar';
+import { type JavaZone, javaTimeZone, MONTHS, SHORT_MONTHS, WEEKDAYS as SUNDAY_FIRST } from '#stellar';
 
 /**
  * Parsing with a `java.time.format.DateTimeFormatter` pattern (`DateTimeFormatter.ofPattern`,
@@ -28,23 +28,9 @@ const OFFSET_HHMMSS = /^([+-])(\d{2})(\d{2})(\d{2})?/;
 const JAVA_LETTERS = 'GuyDMLdQqYwWEecFahKkHmsSAnNVzOXxZp';
 const SUPPORTED = 'yuMLdDHkKhmsSnaEXxZV';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const SHORT_MONTHS = MONTHS.map((m) => m.slice(0, 3));
-// ISO day-of-week order, Monday = 1.
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+// Month names are Java's US ones, shared with Stellar's SimpleDateFormat; weekdays here run
+// in ISO order, Monday = 1.
+const WEEKDAYS = [...SUNDAY_FIRST.slice(1), SUNDAY_FIRST[0] as string];
 const SHORT_WEEKDAYS = WEEKDAYS.map((d) => d.slice(0, 3));
 
 /** A pattern `DateTimeFormatter.ofPattern` would reject, or one Palisade does not support. */
