@@ -28,6 +28,8 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 200, maxNodes: 20_000 };
 
 const COMPARISONS = new Set<TokenKind>(['==', '!=', '<', '<=', '>', '>=']);
+const ADDITIVE = new Set<TokenKind>(['+', '-']);
+const MULTIPLICATIVE = new Set<TokenKind>(['*', '/']);
 
 const DESCRIBE: Partial<Record<TokenKind, string>> = {
   eof: 'the end of the expression',
@@ -266,10 +268,23 @@ class Parser {
   }
 
   private comparison(): Node {
-    let left = this.additive();
-    while (COMPARISONS.has(this.peek().kind)) {
+    return this.leftAssociative(COMPARISONS, () => this.additive());
+  }
+
+  private additive(): Node {
+    return this.leftAssociative(ADDITIVE, () => this.term());
+  }
+
+  private term(): Node {
+    return this.leftAssociative(MULTIPLICATIVE, () => this.primary());
+  }
+
+  /** One level of left-associative binary operators: `operand (op operand)*`. */
+  private leftAssociative(ops: ReadonlySet<TokenKind>, operand: () => Node): Node {
+    let left = operand();
+    while (ops.has(this.peek().kind)) {
       const op = this.next();
-      const right = this.additive();
+      const right = operand();
       left = this.node({
         type: 'binary',
         op: op.kind as BinaryOp,
@@ -280,42 +295,6 @@ class Parser {
       });
     }
     return left;
-  }
-
-  private additive(): Node {
-    let left = this.term();
-    for (;;) {
-      const op = this.peek();
-      if (op.kind !== '+' && op.kind !== '-') return left;
-      this.next();
-      const right = this.term();
-      left = this.node({
-        type: 'binary',
-        op: op.kind,
-        left,
-        right,
-        span: this.span(left.span, right.span),
-        opSpan: op.span,
-      });
-    }
-  }
-
-  private term(): Node {
-    let left = this.primary();
-    for (;;) {
-      const op = this.peek();
-      if (op.kind !== '*' && op.kind !== '/') return left;
-      this.next();
-      const right = this.primary();
-      left = this.node({
-        type: 'binary',
-        op: op.kind,
-        left,
-        right,
-        span: this.span(left.span, right.span),
-        opSpan: op.span,
-      });
-    }
   }
 
   private primary(): Node {
