@@ -1,34 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { allParsers } from '#streaming';
-import { fixtureLines, metronDiff } from '../../../helpers/metron.js';
-import { classConfig, errorOf, metronConfig, metronFields, only, parserAt, sensorAt } from './helpers.js';
+import { classConfig, errorOf, metronConfig, metronGolden, only, parserAt, sensorAt } from './helpers.js';
 
 const CLASS = 'org.apache.metron.parsers.syslog.Syslog3164Parser';
 // The fixture's expected times are in January 2018 ("Jan  5 08:52:35" → 1515142355000).
 const NOW = Date.UTC(2018, 0, 10);
 
-describe("syslog3164 against Metron's expected output", () => {
-  const sensor = sensorAt('syslog3164', metronConfig('parsers-common', 'syslog3164.json'), NOW);
-  const raw = fixtureLines('syslog3164', 'raw', 'Syslog3164Output');
-  const expected = fixtureLines('syslog3164', 'parsed', 'Syslog3164Parsed').map(
-    (l) => JSON.parse(l) as Record<string, unknown>,
-  );
-
-  it('has one expected record per raw line', () => {
-    expect(raw).toHaveLength(100);
-    expect(expected).toHaveLength(raw.length);
-  });
-
-  raw.forEach((line, i) => {
-    it(`line ${i + 1} matches field for field`, () => {
-      const result = sensor.parse(Buffer.from(line));
-      expect(result.errors).toEqual([]);
-      expect(result.events).toHaveLength(1);
-      const event = result.events[0] as Record<string, unknown>;
-      expect(metronDiff(expected[i] as Record<string, unknown>, metronFields(event))).toEqual([]);
-      expect(event.timestamp).toBe(expected[i]?.timestamp);
-    });
-  });
+metronGolden({
+  title: "syslog3164 against Metron's expected output",
+  sensor: sensorAt('syslog3164', metronConfig('parsers-common', 'syslog3164.json'), NOW),
+  raw: ['syslog3164', 'raw', 'Syslog3164Output'],
+  parsed: ['syslog3164', 'parsed', 'Syslog3164Parsed'],
+  lines: 100,
+  timestampOf: (expected) => expected.timestamp,
 });
 
 describe('syslog3164 details', () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#core';
 import { allParsers } from '#streaming';
-import { fixtureLines, metronDiff } from '../../../helpers/metron.js';
-import { classConfig, errorOf, metronConfig, metronFields, only, parserAt, sensorAt } from './helpers.js';
+import { classConfig, errorOf, metronConfig, metronGolden, only, parserAt, sensorAt } from './helpers.js';
 
 const CLASS = 'org.apache.metron.parsers.syslog.Syslog5424Parser';
 const NOW = Date.UTC(2020, 0, 1);
@@ -15,28 +14,13 @@ const ALL =
 const MISSING_MSGID = ALL.replace(' MSG-01 ', ' - ');
 const MISSING_DATE = MISSING_MSGID.replace('2014-06-20T09:14:07+00:00', '-');
 
-describe("syslog5424 against Metron's expected output", () => {
-  const sensor = sensorAt('syslog5424', metronConfig('parsers-common', 'syslog5424.json'), NOW);
-  const raw = fixtureLines('syslog5424', 'raw', 'Syslog5424Output');
-  const expected = fixtureLines('syslog5424', 'parsed', 'Syslog5424Parsed').map(
-    (l) => JSON.parse(l) as Record<string, unknown>,
-  );
-
-  it('has one expected record per raw line', () => {
-    expect(raw).toHaveLength(3);
-    expect(expected).toHaveLength(raw.length);
-  });
-
-  raw.forEach((line, i) => {
-    it(`line ${i + 1} matches field for field`, () => {
-      const result = sensor.parse(Buffer.from(line));
-      expect(result.errors).toEqual([]);
-      expect(result.events).toHaveLength(1);
-      const event = result.events[0] as Record<string, unknown>;
-      expect(metronDiff(expected[i] as Record<string, unknown>, metronFields(event))).toEqual([]);
-      expect(event.timestamp).toBe(expected[i]?.timestamp);
-    });
-  });
+metronGolden({
+  title: "syslog5424 against Metron's expected output",
+  sensor: sensorAt('syslog5424', metronConfig('parsers-common', 'syslog5424.json'), NOW),
+  raw: ['syslog5424', 'raw', 'Syslog5424Output'],
+  parsed: ['syslog5424', 'parsed', 'Syslog5424Parsed'],
+  lines: 3,
+  timestampOf: (expected) => expected.timestamp,
 });
 
 describe('syslog5424 details', () => {
