@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /**
  * Community ID v1 (corelight/community-id-spec): the flow hash Zeek, Suricata, Arkime and
@@ -67,18 +66,53 @@ const PROTOCOL_NUMBERS: Record<string, number> = {
   ah: 51,
 };
 
+// Names as sensors write them (any case, or a number as text) → protocol number, remembered.
+const NAMED = new Map<string, number | undefined>();
+
 /** The IP protocol number for a transport name (`tcp`, `UDP`, `ipv6-icmp`, `6`), else undefined. */
 export function protocolNumber(name: unknown): number | undefined {
   if (typeof name === 'number') return Number.isInteger(name) && name >= 0 && name <= 255 ? name : undefined;
   if (typeof name !== 'string') return undefined;
+  const known = NAMED.get(name);
+  if (known !== undefined || NAMED.has(name)) return known;
   const lower = name.toLowerCase();
-  if (/^\d{1,3}$/.test(lower)) return protocolNumber(Number(lower));
-  return Object.hasOwn(PROTOCOL_NUMBERS, lower) ? PROTOCOL_NUMBERS[lower] : undefined;
+  const number = /^\d{1,3}$/.test(lower)
+    ? protocolNumber(Number(lower))
+    : Object.hasOwn(PROTOCOL_NUMBERS, lower)
+      ? PROTOCOL_NUMBERS[lower]
+      : undefined;
+  if (NAMED.size < 4096) NAMED.set(name, number);
+  return number;
+}
+
+/** Dotted-quad IPv4 read straight from its characters into `out` at `at`; false when it is not one. */
+function readIPv4(ip: string, out: Uint8Array, at: number): boolean {
+  const n = ip.length;
+  if (n < 7 || n > 15) return false;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 46 : ip.charCodeAt(i);
+    if (c === 46) {
+      // No empty part, no leading zero (as node:net's isIPv4), nothing over 255, exactly four.
+      if (digits === 0 || value > 255 || part > 3) return false;
+      out[at + part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return false;
+      value = value * 10 + (c - 48);
+      digits++;
+    } else return false;
+  }
+  return part === 4;
 }
 
 /** An address as network-order bytes; undefined when it is not an IP address. */
 export function ipBytes(ip: string): Uint8Array | undefined {
-  if (isIPv4(ip)) return Uint8Array.from(ip.split('.').map(Number));
+  const four = new Uint8Array(4);
+  if (readIPv4(ip, four, 0)) return four;
   if (!isIPv6(ip)) return undefined;
   let text = ip.toLowerCase();
   const zone = text.indexOf('%');
@@ -116,8 +150,13 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 /** The Community ID of a flow, or undefined when its addresses are not IPs of one family. */
 export function communityId(flow: Flow, seed = 0): string | undefined {
-  let src = ipBytes(flow.srcIp);
-  let dst = ipBytes(flow.dstIp);
+  // The common case, two IPv4 addresses, is read without allocating; others go through ipBytes.
+  let src: Uint8Array | undefined = V4_SRC;
+  let dst: Uint8Array | undefined = V4_DST;
+  if (!readIPv4(flow.srcIp, V4_SRC, 0) || !readIPv4(flow.dstIp, V4_DST, 0)) {
+    src = ipBytes(flow.srcIp);
+    dst = ipBytes(flow.dstIp);
+  }
   if (!src || !dst || src.length !== dst.length) return undefined;
   const proto = flow.proto;
   let sport = flow.srcPort;
@@ -139,16 +178,109 @@ export function communityId(flow: Flow, seed = 0): string | undefined {
       [sport, dport] = [dport, sport];
     }
   }
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(seed & 0xffff);
-  const parts: Uint8Array[] = [head, src, dst, Uint8Array.of(proto, 0)];
+  // seed (2) · src · dst · proto · 0 · [sport (2) · dport (2)], big-endian: at most 40 bytes.
+  const m = MESSAGE;
+  let n = 0;
+  m[n++] = (seed >> 8) & 0xff;
+  m[n++] = seed & 0xff;
+  m.set(src, n);
+  n += src.length;
+  m.set(dst, n);
+  n += dst.length;
+  m[n++] = proto;
+  m[n++] = 0;
   if (ports) {
-    const p = Buffer.alloc(4);
-    p.writeUInt16BE((sport as number) & 0xffff, 0);
-    p.writeUInt16BE((dport as number) & 0xffff, 2);
-    parts.push(p);
+    const s = (sport as number) & 0xffff;
+    const d = (dport as number) & 0xffff;
+    m[n++] = s >> 8;
+    m[n++] = s & 0xff;
+    m[n++] = d >> 8;
+    m[n++] = d & 0xff;
   }
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(part);
-  return `1:${hash.digest('base64')}`;
+  return `1:${sha1Base64(m, n)}`;
+}
+
+const V4_SRC = new Uint8Array(4);
+const V4_DST = new Uint8Array(4);
+const MESSAGE = new Uint8Array(40);
+
+// SHA-1 of a message that fits one 64-byte block (≤ 55 bytes), as Community ID's always do.
+// Written out because node:crypto's per-call cost (about 0.7 µs even with crypto.hash) is
+// several times the hashing itself on this hot path; tests check it against node:crypto.
+const BLOCK = new Uint8Array(64);
+const W = new Int32Array(80);
+const DIGEST = new Uint8Array(20);
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 of the SHA-1 of `bytes[0, length)`, for length ≤ 55. */
+export function sha1Base64(bytes: Uint8Array, length: number): string {
+  if (length > 55) throw new RangeError('sha1Base64 hashes one block: at most 55 bytes');
+  BLOCK.fill(0);
+  BLOCK.set(bytes.subarray(0, length));
+  BLOCK[length] = 0x80;
+  const bits = length * 8;
+  BLOCK[62] = bits >>> 8;
+  BLOCK[63] = bits & 0xff;
+  for (let i = 0; i < 16; i++) {
+    const j = i * 4;
+    W[i] =
+      ((BLOCK[j] as number) << 24) |
+      ((BLOCK[j + 1] as number) << 16) |
+      ((BLOCK[j + 2] as number) << 8) |
+      (BLOCK[j + 3] as number);
+  }
+  for (let i = 16; i < 80; i++) {
+    const x = (W[i - 3] as number) ^ (W[i - 8] as number) ^ (W[i - 14] as number) ^ (W[i - 16] as number);
+    W[i] = (x << 1) | (x >>> 31);
+  }
+  let a = 0x67452301;
+  let b = 0xefcdab89 | 0;
+  let c = 0x98badcfe | 0;
+  let d = 0x10325476;
+  let e = 0xc3d2e1f0 | 0;
+  for (let i = 0; i < 80; i++) {
+    let f: number;
+    let k: number;
+    if (i < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5a827999;
+    } else if (i < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ed9eba1;
+    } else if (i < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = 0x8f1bbcdc | 0;
+    } else {
+      f = b ^ c ^ d;
+      k = 0xca62c1d6 | 0;
+    }
+    const t = (((a << 5) | (a >>> 27)) + f + e + k + (W[i] as number)) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = t;
+  }
+  const h = [
+    (0x67452301 + a) | 0,
+    ((0xefcdab89 | 0) + b) | 0,
+    ((0x98badcfe | 0) + c) | 0,
+    (0x10325476 + d) | 0,
+    ((0xc3d2e1f0 | 0) + e) | 0,
+  ];
+  for (let i = 0; i < 5; i++) {
+    const v = h[i] as number;
+    DIGEST[i * 4] = v >>> 24;
+    DIGEST[i * 4 + 1] = (v >>> 16) & 0xff;
+    DIGEST[i * 4 + 2] = (v >>> 8) & 0xff;
+    DIGEST[i * 4 + 3] = v & 0xff;
+  }
+  let out = '';
+  for (let i = 0; i < 18; i += 3) {
+    const v = ((DIGEST[i] as number) << 16) | ((DIGEST[i + 1] as number) << 8) | (DIGEST[i + 2] as number);
+    out +=
+      B64.charAt(v >>> 18) + B64.charAt((v >>> 12) & 63) + B64.charAt((v >>> 6) & 63) + B64.charAt(v & 63);
+  }
+  const v = ((DIGEST[18] as number) << 16) | ((DIGEST[19] as number) << 8);
+  return `${out}${B64.charAt(v >>> 18)}${B64.charAt((v >>> 12) & 63)}${B64.charAt((v >>> 6) & 63)}=`;
 }

@@ -30,23 +30,41 @@ function computeOrder(keys: readonly string[]): string[] {
   return buckets.map((e) => e.key);
 }
 
-// Records of one log type repeat the same keys in the same order, so orders are remembered
-// by key list. Bounded: cleared when full rather than growing with hostile input.
-const ORDERS = new Map<string, readonly string[]>();
-const ORDERS_MAX = 4096;
+// Records of one log type repeat the same keys in the same order, so orders are remembered in
+// a trie of keys: finding a known list costs one Map lookup per key (keys read by JSON.parse
+// are internalised strings with cached hashes), with no string built. Bounded: the trie is
+// dropped when full rather than growing with hostile input.
+interface OrderNode {
+  next: Map<string, OrderNode> | undefined;
+  order: readonly string[] | undefined;
+}
+const NODES_MAX = 65_536;
+let root: OrderNode = { next: undefined, order: undefined };
+let nodes = 0;
 
 /**
  * Keys in the order a `HashMap` filled with them (in the given insertion order) iterates.
  * Resizes keep relative order inside a bucket, so the final order is (bucket, insertion).
- * The result is shared: do not modify it.
+ * The result is shared, and the same array for the same key list: do not modify it.
  */
 export function javaHashMapOrder(keys: readonly string[]): readonly string[] {
-  const signature = keys.join('\u0000');
-  let order = ORDERS.get(signature);
-  if (order === undefined) {
-    order = computeOrder(keys);
-    if (ORDERS.size >= ORDERS_MAX) ORDERS.clear();
-    ORDERS.set(signature, order);
+  let node = root;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let next = node.next?.get(key);
+    if (next === undefined) {
+      if (nodes >= NODES_MAX) {
+        root = { next: undefined, order: undefined };
+        nodes = 0;
+        return javaHashMapOrder(keys);
+      }
+      next = { next: undefined, order: undefined };
+      node.next ??= new Map();
+      node.next.set(key, next);
+      nodes++;
+    }
+    node = next;
   }
-  return order;
+  node.order ??= computeOrder(keys);
+  return node.order;
 }

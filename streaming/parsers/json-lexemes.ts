@@ -10,14 +10,17 @@ export type Lexemes = WeakMap<object, Map<string, string>>;
 // A quick pre-check: an integral fraction (`1.0`) or an exponent. Most lines have neither and
 // take the plain, fast JSON.parse.
 const NEEDS_LEXEMES = /\d\.\d*0\s*[,\]}]|\d[eE][+-]?\d/;
-const TOKENS = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+// Strings (skipped, in the unrolled form irregexp runs fastest) or numbers (captured).
+const TOKENS = /"[^"\\]*(?:\\.[^"\\]*)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
 /** Parse JSON text; `lexemes` is filled only for numbers whose text JavaScript would print differently. */
 export function parseJsonKeepingNumbers(text: string): { value: unknown; lexemes: Lexemes | undefined } {
   const value: unknown = JSON.parse(text);
   if (!NEEDS_LEXEMES.test(text)) return { value, lexemes: undefined };
   const written: string[] = [];
-  for (const m of text.matchAll(TOKENS)) if (m[1] !== undefined) written.push(m[1]);
+  TOKENS.lastIndex = 0;
+  for (let m = TOKENS.exec(text); m !== null; m = TOKENS.exec(text))
+    if (m[1] !== undefined) written.push(m[1]);
   const lexemes: Lexemes = new WeakMap();
   // Numbers appear in the parsed value in document order (object keys keep insertion order),
   // which is the order the scan found them. Any mismatch (duplicate keys, integer-like keys

@@ -235,16 +235,20 @@ export function addCommunityId(event: Event): void {
       ? 6
       : undefined);
   if (proto === undefined) return;
-  const port = (v: unknown) =>
-    typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
   const id = communityId({
     srcIp: src,
     dstIp: dst,
     proto,
-    srcPort: port(event.ip_src_port),
-    dstPort: port(event.ip_dst_port),
+    srcPort: portOf(event.ip_src_port),
+    dstPort: portOf(event.ip_dst_port),
   });
   if (id !== undefined) event.community_id = id;
+}
+
+/** A port given as a number or as digits. */
+function portOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 /** An IANA zone, or a Java-style fixed offset (`UTC-05:00`, `GMT+1`) as Metron's configs write them. */

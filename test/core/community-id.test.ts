@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { communityId, type Flow, ipBytes, protocolNumber } from '#core';
+import { communityId, type Flow, ipBytes, protocolNumber, sha1Base64 } from '#core';
 import { python } from '../helpers/python.js';
 
 /**
@@ -99,5 +101,40 @@ describe('Community ID', () => {
     expect(protocolNumber('ipv6-icmp')).toBe(58);
     expect(protocolNumber('17')).toBe(17);
     expect(protocolNumber('dns')).toBeUndefined();
+  });
+
+  it('hashes one block exactly as node:crypto does, for every length it accepts', () => {
+    const random = prng(11);
+    for (let length = 0; length <= 55; length++) {
+      for (let round = 0; round < 20; round++) {
+        const bytes = Uint8Array.from({ length }, () => Math.floor(random() * 256));
+        expect(sha1Base64(bytes, length)).toBe(createHash('sha1').update(bytes).digest('base64'));
+      }
+    }
+    expect(() => sha1Base64(new Uint8Array(56), 56)).toThrow(RangeError);
+  });
+
+  it('reads IPv4 addresses exactly as node:net accepts them', () => {
+    const texts = [
+      '0.0.0.0',
+      '255.255.255.255',
+      '1.2.3.4',
+      '01.2.3.4',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '1..2.3',
+      '1.2.3.4 ',
+      ' 1.2.3.4',
+      '1.2.3.-4',
+      '10.0.0.00',
+      '100.200.250.199',
+      'a.b.c.d',
+    ];
+    for (const text of texts) {
+      const bytes = ipBytes(text);
+      expect(bytes?.length === 4, text).toBe(isIPv4(text));
+      if (bytes?.length === 4) expect([...bytes].join('.')).toBe(text);
+    }
   });
 });

@@ -12,17 +12,6 @@ import { holdsDouble, type Lexemes, parseJsonKeepingNumbers } from '../json-lexe
 // Metron's JSONCleaner keeps only letters, digits, '.' and '_' in keys.
 const UNCLEAN_KEY = /[^._a-zA-Z0-9]+/g;
 const UNCLEAN_TEST = /[^._a-zA-Z0-9]/;
-// Keys already found clean; field names repeat on every record.
-const CLEAN = new Set<string>();
-const CLEAN_MAX = 65_536;
-
-function isClean(key: string): boolean {
-  if (CLEAN.has(key)) return true;
-  if (UNCLEAN_TEST.test(key)) return false;
-  if (CLEAN.size < CLEAN_MAX) CLEAN.add(key);
-  return true;
-}
-
 const RENAMES: readonly (readonly [string, readonly string[]])[] = [
   ['ip_src_addr', ['source_ip', 'id.orig_h']],
   ['ip_src_port', ['source_port', 'id.orig_p']],
@@ -32,6 +21,9 @@ const RENAMES: readonly (readonly [string, readonly string[]])[] = [
 
 type JsonObject = Record<string, unknown>;
 
+// Key lists (by the shared order array javaHashMapOrder gives) found to need no cleaning.
+const CLEAN_ORDERS = new WeakSet<readonly string[]>();
+
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -40,10 +32,14 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  */
 function cleanKeys(value: JsonObject): { object: JsonObject; order: readonly string[] } {
   const keys = Object.keys(value);
-  if (keys.every((k) => isClean(k) && !isObject(value[k]))) {
-    return { object: value, order: javaHashMapOrder(keys) };
-  }
   const rawOrder = javaHashMapOrder(keys);
+  let plain = CLEAN_ORDERS.has(rawOrder);
+  if (!plain && !keys.some((k) => UNCLEAN_TEST.test(k))) {
+    CLEAN_ORDERS.add(rawOrder);
+    plain = true;
+  }
+  for (let i = 0; i < keys.length && plain; i++) plain = !isObject(value[keys[i] as string]);
+  if (plain) return { object: value, order: rawOrder };
   let changed = false;
   const object: JsonObject = {};
   const inserted: string[] = [];
@@ -64,12 +60,21 @@ function cleanKeys(value: JsonObject): { object: JsonObject; order: readonly str
 
 /** `ts` (seconds, fractional) to epoch milliseconds, truncated as Metron does, without float error. */
 export function broTsToMillis(ts: number): number {
-  const text = String(ts);
-  if (/e/i.test(text)) return Math.trunc(ts * 1000);
-  const [whole = '0', frac = ''] = text.split('.');
-  const sign = whole.startsWith('-') ? -1 : 1;
-  const ms = Number(whole) * 1000 + sign * Number(frac.padEnd(3, '0').slice(0, 3));
-  return ms;
+  return millisOfText(ts, String(ts));
+}
+
+/** Epoch ms from `ts` and its shortest decimal text (digits read, not multiplied, so no float error). */
+function millisOfText(ts: number, text: string): number {
+  if (text.includes('e')) return Math.trunc(ts * 1000);
+  const dot = text.indexOf('.');
+  if (dot < 0) return ts * 1000;
+  let frac = 0;
+  for (let i = 1; i <= 3; i++) {
+    const c = dot + i < text.length ? text.charCodeAt(dot + i) - 48 : 0;
+    frac = frac * 10 + c;
+  }
+  const whole = Number(text.slice(0, dot)) * 1000;
+  return text.charCodeAt(0) === 45 ? whole - frac : whole + frac;
 }
 
 function bad(code: string, message: string, field?: string): Result<Event[]> {
@@ -114,9 +119,6 @@ export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<
     payload = cleaned.object;
     order = cleaned.order;
   }
-  let original = `${logType.toUpperCase()} |`;
-  for (const key of order) original += ` ${key}:${javaToString(payload, key, payload[key], lexemes)}`;
-
   const ts = payload.ts;
   if (typeof ts !== 'number' || !Number.isFinite(ts)) {
     return bad(
@@ -125,24 +127,27 @@ export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<
       'ts',
     );
   }
-  // Metron's replaceKey: the first of the source names present moves to the target name.
-  const moves: [from: string, to: string][] = [];
-  for (const [to, from] of RENAMES) {
-    const name = from.find((f) => f in payload);
-    if (name !== undefined) moves.push([name, to]);
-  }
-  const moved = (to: string) => moves.some((m) => m[1] === to);
-  // tx_hosts / rx_hosts stand in for missing addresses: the first host moves, a one-host list goes.
-  const src = moved('ip_src_addr') ? undefined : firstHost(payload.tx_hosts);
-  const dst = moved('ip_dst_addr') ? undefined : firstHost(payload.rx_hosts);
+  const shape = shapeOf(order, payload);
+  const src = shape.srcFromHosts ? firstHost(payload.tx_hosts) : undefined;
+  const dst = shape.dstFromHosts ? firstHost(payload.rx_hosts) : undefined;
 
+  // One walk in Java's order builds both the event and Metron's "TYPE | key:value …" string.
   const event: Event = {};
   let doubles: Set<string> | undefined;
-  for (const key of order) {
-    if (key === 'ts') continue;
+  let original = upperCase(logType);
+  const names = shape.names;
+  for (let i = 0; i < order.length; i++) {
+    const key = order[i] as string;
+    const value = payload[key];
+    original +=
+      typeof value === 'string'
+        ? ` ${key}:${value}`
+        : ` ${key}:${javaToString(payload, key, value, lexemes)}`;
+    const name = names[i] as string;
+    if (name === '') continue; // ts
     if ((key === 'tx_hosts' && src?.only) || (key === 'rx_hosts' && dst?.only)) continue;
-    event[renamedTo(moves, key)] = payload[key] as FieldValue;
-    if (holdsDouble(lexemes, payload, key)) {
+    event[name] = value as FieldValue;
+    if (lexemes !== undefined && holdsDouble(lexemes, payload, key)) {
       doubles ??= new Set();
       doubles.add(key);
     }
@@ -151,10 +156,54 @@ export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<
   if (dst) event.ip_dst_addr = dst.host;
   if (doubles) event[DOUBLE_FIELDS] = doubles;
   event.original_string = original;
-  event.timestamp = broTsToMillis(ts);
-  event.bro_timestamp = Number.isInteger(ts) ? `${ts}.0` : String(ts);
+  const tsText = String(ts);
+  event.timestamp = millisOfText(ts, tsText);
+  event.bro_timestamp = Number.isInteger(ts) ? `${tsText}.0` : tsText;
   event.protocol = logType;
   return ok([event]);
+}
+
+// "conn" → "CONN |", remembered: log types are few.
+const UPPER = new Map<string, string>();
+
+function upperCase(logType: string): string {
+  let upper = UPPER.get(logType);
+  if (upper === undefined) {
+    upper = `${logType.toUpperCase()} |`;
+    if (UPPER.size < 1024) UPPER.set(logType, upper);
+  }
+  return upper;
+}
+
+/** What a key list means for the event: each key's field name and where the addresses come from. */
+interface Shape {
+  /** Field name per key of the order; '' for `ts`, which becomes `timestamp`. */
+  names: readonly string[];
+  /** tx_hosts / rx_hosts stand in for a missing source / destination address. */
+  srcFromHosts: boolean;
+  dstFromHosts: boolean;
+}
+
+// Keyed by the shared order array javaHashMapOrder returns for a key list.
+const SHAPES = new WeakMap<readonly string[], Shape>();
+
+function shapeOf(order: readonly string[], payload: JsonObject): Shape {
+  let shape = SHAPES.get(order);
+  if (shape !== undefined) return shape;
+  // Metron's replaceKey: the first of the source names present moves to the target name.
+  const moves: [from: string, to: string][] = [];
+  for (const [to, from] of RENAMES) {
+    const name = from.find((f) => f in payload);
+    if (name !== undefined) moves.push([name, to]);
+  }
+  const moved = (to: string) => moves.some((m) => m[1] === to);
+  shape = {
+    names: order.map((key) => (key === 'ts' ? '' : renamedTo(moves, key))),
+    srcFromHosts: !moved('ip_src_addr'),
+    dstFromHosts: !moved('ip_dst_addr'),
+  };
+  SHAPES.set(order, shape);
+  return shape;
 }
 
 /** The name a payload key goes by in the event. */

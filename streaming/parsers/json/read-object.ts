@@ -49,6 +49,32 @@ export function setField(event: Event, key: string, value: unknown): void {
   } else event[key] = value as FieldValue;
 }
 
+// "alert" + "signature_id" → "alert.signature_id", made once: field names repeat on every
+// record, and a remembered string is a property key V8 has already internalised.
+const DOTTED = new Map<string, Map<string, string>>();
+const DOTTED_MAX = 16_384;
+let dottedCount = 0;
+
+/** `${prefix}.${key}`, the same string each time for the same pair (bounded). */
+export function dottedName(prefix: string, key: string): string {
+  let inner = DOTTED.get(prefix);
+  let name = inner?.get(key);
+  if (name !== undefined) return name;
+  name = `${prefix}.${key}`;
+  if (dottedCount >= DOTTED_MAX) {
+    DOTTED.clear();
+    dottedCount = 0;
+    inner = undefined;
+  }
+  if (inner === undefined) {
+    inner = new Map();
+    DOTTED.set(prefix, inner);
+  }
+  inner.set(key, name);
+  dottedCount++;
+  return name;
+}
+
 /**
  * A parse function for which JSON nested deeper than the stack allows (JSON.parse itself reads
  * any depth) is an error of the record, `<parser>.depth`, not a crash.

@@ -1,7 +1,7 @@
 import { DOUBLE_FIELDS, type Event, ok, type Result } from '#core';
 import { holdsDouble, type Lexemes, parseJsonKeepingNumbers } from '../../json-lexemes.js';
 import type { ParseFn, ParserContext } from '../../parser.js';
-import { guardDepth, isJsonObject, jsonFailure, jsonKind, setField } from '../read-object.js';
+import { dottedName, guardDepth, isJsonObject, jsonFailure, jsonKind, setField } from '../read-object.js';
 import type { JsonMapConfig } from './config.js';
 import { compileJsonPath, type JsonPath } from './json-path.js';
 import { jsonSimpleText } from './original-string.js';
@@ -140,7 +140,7 @@ function unfold(
   lexemes: Lexemes | undefined,
 ): void {
   for (const key of Object.keys(map)) {
-    const name = `${prefix}.${key}`;
+    const name = dottedName(prefix, key);
     const value = map[key];
     if (isJsonObject(value)) unfold(name, value, event, doubles, lexemes);
     else {

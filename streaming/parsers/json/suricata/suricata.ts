@@ -2,7 +2,14 @@ import { DOUBLE_FIELDS, type Event, ok } from '#core';
 import { holdsDouble, type Lexemes } from '../../json-lexemes.js';
 import type { ParseFn } from '../../parser.js';
 import { isoToEpochMs } from '../iso-time.js';
-import { guardDepth, isJsonObject, jsonFailure, readJsonObject, setField } from '../read-object.js';
+import {
+  dottedName,
+  guardDepth,
+  isJsonObject,
+  jsonFailure,
+  readJsonObject,
+  setField,
+} from '../read-object.js';
 
 /**
  * Suricata's EVE JSON, one event per line, any `event_type` (alert, flow, dns, http, tls,
@@ -42,12 +49,12 @@ export function buildSuricata(): ParseFn {
       );
     }
     const event: Event = {};
-    const doubles = new Set<string>();
+    const doubles = lexemes === undefined ? undefined : new Set<string>();
     for (const key of Object.keys(object)) {
       if (key === 'timestamp') continue;
       copy(RENAMED.get(key) ?? key, object, key, event, doubles, lexemes);
     }
-    if (doubles.size > 0) event[DOUBLE_FIELDS] = doubles;
+    if (doubles !== undefined && doubles.size > 0) event[DOUBLE_FIELDS] = doubles;
     event.timestamp = timestamp;
     if (typeof object.proto === 'string') event.protocol = object.proto.toLowerCase();
     if (object.event_type === 'alert') event.is_alert = 'true';
@@ -61,14 +68,15 @@ function copy(
   holder: Record<string, unknown>,
   key: string,
   event: Event,
-  doubles: Set<string>,
+  doubles: Set<string> | undefined,
   lexemes: Lexemes | undefined,
 ): void {
   const value = holder[key];
   if (isJsonObject(value)) {
-    for (const inner of Object.keys(value)) copy(`${name}.${inner}`, value, inner, event, doubles, lexemes);
+    for (const inner of Object.keys(value))
+      copy(dottedName(name, inner), value, inner, event, doubles, lexemes);
     return;
   }
   setField(event, name, value);
-  if (lexemes && holdsDouble(lexemes, holder, key)) doubles.add(name);
+  if (doubles !== undefined && holdsDouble(lexemes, holder, key)) doubles.add(name);
 }
