@@ -30,6 +30,7 @@ const SEED = 0x5eed;
 /** Where a sensor's sample lines live. */
 const sampleDirs = (sensor: string): string[] => [
   join(ROOT, 'test', 'fixtures', 'metron', sensor, 'raw'),
+  join(ROOT, 'test', 'fixtures', 'metron', sensor, 'unit-test'),
   join(ROOT, 'config', 'samples', sensor),
   join(ROOT, 'test', 'fixtures', sensor),
 ];
@@ -38,13 +39,18 @@ const sampleDirs = (sensor: string): string[] => [
 const isSampleFile = (path: string): boolean =>
   !/\.(md|py|sh|ts|js|mjs)$/i.test(path) && !/parsed|expected|NOTICE|README/i.test(path);
 
-function filesUnder(dir: string): string[] {
+/**
+ * The sample files of one sensor. Metron's unit-test folders mix inputs with expected outputs
+ * and schemas, so only files named after the sensor (`*.cef`) are taken from them.
+ */
+function filesUnder(dir: string, sensor: string): string[] {
   if (!existsSync(dir)) return [];
+  const unitTest = dir.endsWith('unit-test');
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-    else if (isSampleFile(path)) out.push(path);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path, sensor));
+    else if (isSampleFile(path) && (!unitTest || name.endsWith(`.${sensor}`))) out.push(path);
   }
   return out;
 }
@@ -136,6 +142,9 @@ function sensorVariants(first: Buffer, seed: number): Variant[] {
   return out;
 }
 
+/** Sample files that hold broken lines on purpose (for the demo's `errors` table). */
+const deliberatelyBad = (where: string): boolean => /broken|invalid/i.test(where);
+
 interface Plan {
   sensor: string;
   file: string;
@@ -155,7 +164,7 @@ function plan(): { covered: Plan[]; left: string[] } {
       left.push(`${sensor}: parser not registered (${(e as Error).message.split('(')[0]?.trim()})`);
       continue;
     }
-    const files = sampleDirs(sensor).flatMap(filesUnder);
+    const files = sampleDirs(sensor).flatMap((dir) => filesUnder(dir, sensor));
     if (files.length === 0) {
       left.push(
         `${sensor}: no sample lines under ${sampleDirs(sensor)
@@ -215,6 +224,7 @@ describe('every registered sensor survives damaged input', () => {
       const counts: Record<string, number> = {};
       let events = 0;
       let errors = 0;
+      let originals = 0;
       const run = (variant: Variant, where: string) => {
         counts[variant.kind] = (counts[variant.kind] ?? 0) + 1;
         let result: ParsedRecord;
@@ -231,6 +241,11 @@ describe('every registered sensor survives damaged input', () => {
           const shown = JSON.stringify(variant.bytes.toString('utf8').slice(0, 120));
           failures.push(`${where} ${variant.kind} (seed ${variant.seed}): ${wrong}: ${shown}`);
         }
+        // An undamaged sample line is good input: it must land in the table, not in errors.
+        if (variant.kind === 'original' && result.errors.length > 0 && !deliberatelyBad(where)) {
+          failures.push(`${where}: a sample line as it is went to errors: ${result.errors[0]?.message}`);
+        }
+        if (variant.kind === 'original' && result.errors.length === 0) originals += 1;
         if (variant.kind === 'oversized' && !result.errors.some((e) => e.code === 'record.size')) {
           failures.push(`${where}: a record over the size limit was not refused as such`);
         }
@@ -253,6 +268,7 @@ describe('every registered sensor survives damaged input', () => {
       expect(counts.truncated ?? 0).toBeGreaterThan(0);
       expect(counts['bit-flipped'] ?? 0).toBeGreaterThan(0);
       expect(counts.oversized).toBe(1);
+      expect(originals).toBeGreaterThan(0);
       expect(errors).toBeGreaterThan(0);
     },
     SENSOR_TIMEOUT_MS,
