@@ -65,6 +65,11 @@ export interface EventError {
   message: string;
   /** The field at fault, when there is one. */
   field?: string;
+  /**
+   * The bytes that failed, when only part of a record did (one line of a multi-line record);
+   * absent when the whole record failed. The `errors` table keeps these as the original bytes.
+   */
+  raw?: Buffer;
 }
 
 /** Result of a per-event step: the value, or the reason it failed. */

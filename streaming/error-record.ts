@@ -16,8 +16,10 @@ const HOST = hostname();
  * `failed_sensor_type`, `raw_message`, `raw_message_bytes`, `error_hash`, …) plus where the
  * record came from, so it can be found and replayed.
  */
-export function errorRecord(error: EventError, raw: Buffer, origin: ErrorOrigin, now = Date.now()): Event {
-  const record: Event = {
+export function errorRecord(error: EventError, record: Buffer, origin: ErrorOrigin, now = Date.now()): Event {
+  // The part of the record that failed, when the parser could say (one line of several).
+  const raw = error.raw ?? record;
+  const out: Event = {
     timestamp: now,
     guid: randomUUID(),
     'source.type': 'error',
@@ -31,10 +33,10 @@ export function errorRecord(error: EventError, raw: Buffer, origin: ErrorOrigin,
     raw_message_bytes: raw,
     hostname: HOST,
   };
-  if (error.field !== undefined) record.error_fields = error.field;
-  if (origin.file !== undefined) record.source_file = origin.file;
-  if (origin.line !== undefined) record.source_line = origin.line;
-  return record;
+  if (error.field !== undefined) out.error_fields = error.field;
+  if (origin.file !== undefined) out.source_file = origin.file;
+  if (origin.line !== undefined) out.source_line = origin.line;
+  return out;
 }
 
 /** One line for a human: `file:line: reason`. */

@@ -4,7 +4,14 @@
 export { describeError, type ErrorOrigin, errorRecord } from './error-record.js';
 /** Parser components and their registry. */
 export { allParsers } from './parsers/all.js';
-export type { ParseFn, ParserComponent, ParserContext } from './parsers/parser.js';
+export type {
+  LineError,
+  ParseFn,
+  ParseResult,
+  ParserComponent,
+  ParserContext,
+  PartialResult,
+} from './parsers/parser.js';
 export { buildParser, findParser } from './parsers/registry.js';
 /** A sensor's whole parse stage: parser, transformations, filter, validations, Community ID. */
 export {

@@ -12,7 +12,7 @@ import {
   validateConfig,
 } from '#core';
 import { compile, type Expression, StellarError } from '#stellar';
-import type { ParseFn } from './parser.js';
+import type { ParseFn, ParseResult } from './parser.js';
 import { findParser } from './registry.js';
 import { buildTransformations, buildValidations } from './transformations.js';
 
@@ -122,7 +122,7 @@ export function buildSensor(
         return out;
       }
       const text = raw.toString(latin1 ? 'latin1' : 'utf8');
-      let parsed: ReturnType<ParseFn>;
+      let parsed: ParseResult;
       try {
         parsed = parseRecord(text);
       } catch (e) {
@@ -137,6 +137,12 @@ export function buildSensor(
       if (!parsed.ok) {
         out.errors.push(parsed.error);
         return out;
+      }
+      if ('failed' in parsed) {
+        // Lines of a multi-line record that failed: each goes to errors with its own bytes.
+        for (const { error, line } of parsed.failed) {
+          out.errors.push({ ...error, raw: Buffer.from(line, latin1 ? 'latin1' : 'utf8') });
+        }
       }
       for (const event of parsed.value) {
         const problem = finish(event, text);

@@ -1,5 +1,6 @@
-import { type Event, fail, ok, type Result } from '#core';
+import { type Event, fail, type Result } from '#core';
 import { JavaDateFormat, type JavaZone } from '#stellar';
+import { type ParseResult, parseEachLine } from '../parser.js';
 import { inferYearMillis } from './header.js';
 
 /** Helpers the syslog-family parsers share: errors, multi-line records, Java number and date reading. */
@@ -13,22 +14,17 @@ const LINE_BREAK = /\r\n|\r|\n/;
 
 /**
  * Parse each line of a record, as Metron's line-reading parsers do (a record normally is one
- * line). Blank lines are skipped; the first line that fails fails the record, its line named.
+ * line). Blank lines are skipped; a bad line is its own error and the good lines still count.
  */
-export function eachLine(raw: string, parseLine: (line: string) => Result<Event[]>): Result<Event[]> {
+export function eachLine(raw: string, parseLine: (line: string) => Result<Event[]>): ParseResult {
   if (!raw.includes('\n') && !raw.includes('\r')) {
     return raw.trim() === '' ? bad('record.empty', 'the record is empty') : parseLine(raw);
   }
-  const events: Event[] = [];
-  const lines = raw.split(LINE_BREAK);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    const r = parseLine(line);
-    if (!r.ok) return fail({ ...r.error, message: `line ${i + 1}: ${r.error.message}` });
-    events.push(...r.value);
+  const result = parseEachLine(raw.split(LINE_BREAK), parseLine, true);
+  if (result.ok && result.value.length === 0 && !('failed' in result)) {
+    return bad('record.empty', 'the record is empty');
   }
-  return events.length === 0 ? bad('record.empty', 'the record is empty') : ok(events);
+  return result;
 }
 
 const INT = /^[+-]?\d{1,10}$/;

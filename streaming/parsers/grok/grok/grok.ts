@@ -1,6 +1,6 @@
-import { DOUBLE_FIELDS, type Event, type EventError, type FieldValue, fail, ok, type Result } from '#core';
+import { DOUBLE_FIELDS, type Event, type FieldValue, fail, ok, type Result } from '#core';
 import { JavaDateFormat, type JavaZone, javaTimeZone, PatternError } from '#stellar';
-import type { ParseFn, ParserContext } from '../../parser.js';
+import { type ParseFn, type ParserContext, parseEachLine } from '../../parser.js';
 import { Grok } from '../engine/grok.js';
 import { loadPatternLibrary } from '../engine/patterns.js';
 import type { GrokConfig } from './config.js';
@@ -96,26 +96,12 @@ export function buildGrokParser(config: GrokConfig, ctx: ParserContext, hooks: G
       return r.ok ? ok([r.value]) : r;
     };
   }
-  return (raw): Result<Event[]> => {
-    const events: Event[] = [];
-    let first: { error: EventError; line: number } | undefined;
-    let failed = 0;
-    readLines(raw).forEach((line, i) => {
+  // Each line on its own: good lines give events, each bad line goes to errors with its text.
+  return (raw) =>
+    parseEachLine(readLines(raw), (line) => {
       const r = parseLine(line);
-      if (r.ok) events.push(r.value);
-      else {
-        failed++;
-        first ??= { error: r.error, line: i + 1 };
-      }
+      return r.ok ? ok([r.value]) : r;
     });
-    if (!first) return ok(events);
-    // One bad line fails the record, so the whole of it reaches the errors table.
-    const { error, line } = first;
-    return fail({
-      ...error,
-      message: `line ${line}${failed > 1 ? ` (and ${failed - 1} more)` : ''}: ${error.message}`,
-    });
-  };
 
   function metronTimestamp(value: FieldValue | undefined): number | string {
     if (value === null || value === undefined)

@@ -164,11 +164,23 @@ describe('GrokParser', () => {
     expect(r.ok && r.value.length).toBe(1);
   });
 
-  it('fails a multi-line record that has a bad line, saying which', () => {
+  it('keeps the good lines of a multi-line record and fails each bad line on its own', () => {
     const parse = parserFor({ patternLabel: 'EPOCH', timestampField: 'timestamp', multiLine: 'true' });
     const r = parse('1.000 a\nbroken\n\n3.000 c');
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/^line 2 \(and 1 more\): /);
+    expect(r.ok && r.value.map((e) => e.what)).toEqual(['a', 'c']);
+    expect(r.ok && 'failed' in r && r.failed.map((f) => [f.line, f.error.message.split(':')[0]])).toEqual([
+      ['broken', 'line 2'],
+      ['', 'line 3'],
+    ]);
+    // Through the sensor stage, each bad line reaches errors with its own bytes.
+    const sensor = buildSensor(
+      'test',
+      'test.json',
+      config({ patternLabel: 'EPOCH', timestampField: 'timestamp', multiLine: 'true' }),
+    );
+    const out = sensor.parse(Buffer.from('1.000 a\nbroken\n3.000 c'));
+    expect(out.events).toHaveLength(2);
+    expect(out.errors.map((e) => e.raw?.toString())).toEqual(['broken']);
   });
 
   it('goes through the sensor stage: errors are reported, never thrown', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Event, Result, SensorParserConfig } from '#core';
-import { buildParser, buildSensor, type SensorParser } from '#streaming';
+import type { Event, SensorParserConfig } from '#core';
+import { buildParser, buildSensor, type ParseResult, type SensorParser } from '#streaming';
 import { fixtureLines, METRON_FIXTURES, metronDiff } from '../../../helpers/metron.js';
 
 /** Shared set-up for the syslog-family parser tests. */
@@ -36,19 +36,19 @@ export function parserAt(
   config: SensorParserConfig,
   now: number,
   timezone = 'UTC',
-): (raw: string) => Result<Event[]> {
+): (raw: string) => ParseResult {
   return buildParser(config, 'test', 'test.json', { now: () => now, timezone });
 }
 
 /** The one event a line gives; fails the test otherwise. */
-export function only(result: Result<Event[]>): Event {
+export function only(result: ParseResult): Event {
   if (!result.ok) throw new Error(`parse failed: ${result.error.code}: ${result.error.message}`);
   expect(result.value).toHaveLength(1);
   return result.value[0] as Event;
 }
 
 /** The error code of a failed parse; fails the test when it parsed. */
-export function errorOf(result: Result<Event[]>): { code: string; message: string } {
+export function errorOf(result: ParseResult): { code: string; message: string } {
   if (result.ok) throw new Error(`expected a parse error, got ${JSON.stringify(result.value)}`);
   return result.error;
 }

@@ -73,10 +73,12 @@ describe('syslog3164 details', () => {
     expect(r.ok && r.value.map((e) => e['syslog.header.hostName'])).toEqual(['a', 'b', 'c']);
   });
 
-  it('fails a multi-line record on its first bad line, naming it', () => {
-    const error = errorOf(parse('<1>Jan  5 08:52:35 a one\nBOOM!'));
-    expect(error.code).toBe('syslog.timestamp');
-    expect(error.message).toMatch(/^line 2: /);
+  it('keeps the good lines of a multi-line record; a bad line fails on its own, named', () => {
+    const r = parse('<1>Jan  5 08:52:35 a one\nBOOM!');
+    expect(r.ok && r.value.map((e) => e['syslog.message'])).toEqual(['one']);
+    const failed = r.ok && 'failed' in r ? r.failed : [];
+    expect(failed.map((f) => [f.line, f.error.code])).toEqual([['BOOM!', 'syslog.timestamp']]);
+    expect(failed[0]?.error.message).toMatch(/^line 2: /);
   });
 
   it.each([

@@ -91,11 +91,16 @@ describe('syslog5424 details', () => {
     expect(e['syslog.message']).toBeUndefined();
   });
 
-  it('gives one event per line; the first bad line fails the record', () => {
+  it('gives one event per line; a bad line fails on its own', () => {
     const good = withPolicy('DASH')([ALL, MISSING_MSGID, ALL].join('\n'));
     expect(good.ok && good.value).toHaveLength(3);
-    const error = errorOf(withPolicy('DASH')(['HEREWEGO!!!!', ALL].join('\n')));
-    expect(error.message).toMatch(/^line 1: /);
+    const mixed = withPolicy('DASH')(['HEREWEGO!!!!', ALL].join('\n'));
+    expect(mixed.ok && mixed.value).toHaveLength(1);
+    const failed = mixed.ok && 'failed' in mixed ? mixed.failed : [];
+    expect(failed.map((f) => f.line)).toEqual(['HEREWEGO!!!!']);
+    expect(failed[0]?.error.message).toMatch(/^line 1: /);
+    // A record whose only line is bad fails whole.
+    expect(errorOf(withPolicy('DASH')('HEREWEGO!!!!\n')).message).toMatch(/^line 1: /);
   });
 
   it.each([
