@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globalConfigSchema, loadJsonConfig, sensorParserConfigSchema } from '#core';
 import { buildSensor } from '#streaming';
-import { fixtureLines, METRON_FIXTURES, metronDiff } from '../../../helpers/metron.js';
+import { fixtureLines, METRON_FIXTURES, metronGolden } from '../../../helpers/metron.js';
 
 /**
  * Metron's own sample data through the whole parse stage, with Metron's own sensor configs and
  * the global config of its parser integration tests, compared the way Metron compares
- * (`metronDiff`). Palisade's `community_id` is left out of the comparison.
+ * (`metronGolden`). Palisade's `community_id` is left out of the comparison.
  */
 
 const globals = loadJsonConfig(globalConfigSchema, join(METRON_FIXTURES, 'configs', 'global.json'));
@@ -46,25 +46,12 @@ const cases = [
 ];
 
 for (const { sensor, raw, parsed, count } of cases) {
-  describe(`${sensor} against Metron's expected output`, () => {
-    const lines = fixtureLines(...raw);
-    const expected = fixtureLines(...parsed).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const parse = sensorFor(sensor);
-
-    it(`has one expected record per raw line (${count})`, () => {
-      expect(lines.length).toBe(count);
-      expect(expected.length).toBe(lines.length);
-    });
-
-    lines.forEach((line, i) => {
-      it(`line ${i + 1} matches field for field`, () => {
-        const result = parse.parse(Buffer.from(line));
-        expect(result.errors).toEqual([]);
-        expect(result.events).toHaveLength(1);
-        const { community_id: _cid, ...metronFields } = result.events[0] as Record<string, unknown>;
-        expect(metronDiff(expected[i] as Record<string, unknown>, metronFields)).toEqual([]);
-      });
-    });
+  metronGolden({
+    title: `${sensor} against Metron's expected output`,
+    sensor: sensorFor(sensor),
+    raw,
+    parsed,
+    lines: count,
   });
 }
 

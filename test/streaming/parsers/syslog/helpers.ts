@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { Event, SensorParserConfig } from '#core';
 import { buildParser, buildSensor, type ParseResult, type SensorParser } from '#streaming';
-import { fixtureLines, METRON_FIXTURES, metronDiff } from '../../../helpers/metron.js';
+import { METRON_FIXTURES } from '../../../helpers/metron.js';
+
+export { metronFields, metronGolden } from '../../../helpers/metron.js';
 
 /** Shared set-up for the syslog-family parser tests. */
 
@@ -53,12 +55,6 @@ export function errorOf(result: ParseResult): { code: string; message: string } 
   return result.error;
 }
 
-/** Metron's fields of an event: everything but Palisade's `community_id`. */
-export function metronFields(event: object): Record<string, unknown> {
-  const { community_id: _cid, ...rest } = event as Record<string, unknown>;
-  return rest;
-}
-
 interface Schema {
   properties?: Record<string, { type?: string }>;
   required?: string[];
@@ -80,40 +76,4 @@ export function schemaProblems(schemaFile: string, event: Record<string, unknown
     if (!okType) problems.push(`${key} is not ${type}: ${JSON.stringify(v)}`);
   }
   return problems;
-}
-
-/**
- * Metron's golden comparison for one sensor: each raw fixture line through the sensor's parse
- * stage gives one event equal to the parsed fixture line (Metron's rules, `community_id`
- * aside) and the timestamp `timestampOf` names.
- */
-export function metronGolden(options: {
-  title: string;
-  sensor: SensorParser;
-  raw: string[];
-  parsed: string[];
-  lines: number;
-  timestampOf: (expected: Record<string, unknown>) => unknown;
-}): void {
-  describe(options.title, () => {
-    const raw = fixtureLines(...options.raw);
-    const expected = fixtureLines(...options.parsed).map((l) => JSON.parse(l) as Record<string, unknown>);
-
-    it('has one expected record per raw line', () => {
-      expect(raw).toHaveLength(options.lines);
-      expect(expected).toHaveLength(raw.length);
-    });
-
-    raw.forEach((line, i) => {
-      it(`line ${i + 1} matches field for field`, () => {
-        const result = options.sensor.parse(Buffer.from(line));
-        expect(result.errors).toEqual([]);
-        expect(result.events).toHaveLength(1);
-        const event = result.events[0] as Record<string, unknown>;
-        const want = expected[i] as Record<string, unknown>;
-        expect(metronDiff(want, metronFields(event))).toEqual([]);
-        expect(event.timestamp).toBe(options.timestampOf(want));
-      });
-    });
-  });
 }
