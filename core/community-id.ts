@@ -150,17 +150,28 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 /** The Community ID of a flow, or undefined when its addresses are not IPs of one family. */
 export function communityId(flow: Flow, seed = 0): string | undefined {
+  return communityIdOf(flow.srcIp, flow.dstIp, flow.proto, flow.srcPort, flow.dstPort, seed);
+}
+
+/** {@link communityId} with the flow's parts as arguments (no object per call on hot paths). */
+export function communityIdOf(
+  srcIp: string,
+  dstIp: string,
+  proto: number,
+  srcPort: number | undefined,
+  dstPort: number | undefined,
+  seed = 0,
+): string | undefined {
   // The common case, two IPv4 addresses, is read without allocating; others go through ipBytes.
   let src: Uint8Array | undefined = V4_SRC;
   let dst: Uint8Array | undefined = V4_DST;
-  if (!readIPv4(flow.srcIp, V4_SRC, 0) || !readIPv4(flow.dstIp, V4_DST, 0)) {
-    src = ipBytes(flow.srcIp);
-    dst = ipBytes(flow.dstIp);
+  if (!readIPv4(srcIp, V4_SRC, 0) || !readIPv4(dstIp, V4_DST, 0)) {
+    src = ipBytes(srcIp);
+    dst = ipBytes(dstIp);
   }
   if (!src || !dst || src.length !== dst.length) return undefined;
-  const proto = flow.proto;
-  let sport = flow.srcPort;
-  let dport = flow.dstPort;
+  let sport = srcPort;
+  let dport = dstPort;
   let oneWay = false;
   if (proto === ICMP || proto === ICMP6) {
     const type = sport ?? 0;
@@ -178,15 +189,14 @@ export function communityId(flow: Flow, seed = 0): string | undefined {
       [sport, dport] = [dport, sport];
     }
   }
-  // seed (2) · src · dst · proto · 0 · [sport (2) · dport (2)], big-endian: at most 40 bytes.
-  const m = MESSAGE;
+  // seed (2) · src · dst · proto · 0 · [sport (2) · dport (2)], big-endian: at most 40 bytes,
+  // written straight into the hash block.
+  const m = BLOCK;
   let n = 0;
   m[n++] = (seed >> 8) & 0xff;
   m[n++] = seed & 0xff;
-  m.set(src, n);
-  n += src.length;
-  m.set(dst, n);
-  n += dst.length;
+  for (let i = 0; i < src.length; i++) m[n++] = src[i] as number;
+  for (let i = 0; i < dst.length; i++) m[n++] = dst[i] as number;
   m[n++] = proto;
   m[n++] = 0;
   if (ports) {
@@ -202,7 +212,6 @@ export function communityId(flow: Flow, seed = 0): string | undefined {
 
 const V4_SRC = new Uint8Array(4);
 const V4_DST = new Uint8Array(4);
-const MESSAGE = new Uint8Array(40);
 
 // SHA-1 of a message that fits one 64-byte block (≤ 55 bytes), as Community ID's always do.
 // Written out because node:crypto's per-call cost (about 0.7 µs even with crypto.hash) is
@@ -211,76 +220,91 @@ const BLOCK = new Uint8Array(64);
 const W = new Int32Array(80);
 const DIGEST = new Uint8Array(20);
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+// Base64 of every 12-bit value: two characters per lookup.
+const B64_PAIRS = Array.from({ length: 4096 }, (_, v) => B64.charAt(v >>> 6) + B64.charAt(v & 63));
+
+const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
 
 /** Base64 of the SHA-1 of `bytes[0, length)`, for length ≤ 55. */
 export function sha1Base64(bytes: Uint8Array, length: number): string {
   if (length > 55) throw new RangeError('sha1Base64 hashes one block: at most 55 bytes');
-  BLOCK.fill(0);
-  BLOCK.set(bytes.subarray(0, length));
-  BLOCK[length] = 0x80;
+  const b = BLOCK;
+  if (bytes !== b) for (let i = 0; i < length; i++) b[i] = bytes[i] as number;
+  b.fill(0, length);
+  b[length] = 0x80;
   const bits = length * 8;
-  BLOCK[62] = bits >>> 8;
-  BLOCK[63] = bits & 0xff;
+  b[62] = bits >>> 8;
+  b[63] = bits & 0xff;
   for (let i = 0; i < 16; i++) {
     const j = i * 4;
     W[i] =
-      ((BLOCK[j] as number) << 24) |
-      ((BLOCK[j + 1] as number) << 16) |
-      ((BLOCK[j + 2] as number) << 8) |
-      (BLOCK[j + 3] as number);
+      ((b[j] as number) << 24) |
+      ((b[j + 1] as number) << 16) |
+      ((b[j + 2] as number) << 8) |
+      (b[j + 3] as number);
   }
   for (let i = 16; i < 80; i++) {
-    const x = (W[i - 3] as number) ^ (W[i - 8] as number) ^ (W[i - 14] as number) ^ (W[i - 16] as number);
-    W[i] = (x << 1) | (x >>> 31);
+    W[i] = rotl(
+      (W[i - 3] as number) ^ (W[i - 8] as number) ^ (W[i - 14] as number) ^ (W[i - 16] as number),
+      1,
+    );
   }
   let a = 0x67452301;
-  let b = 0xefcdab89 | 0;
+  let bb = 0xefcdab89 | 0;
   let c = 0x98badcfe | 0;
   let d = 0x10325476;
   let e = 0xc3d2e1f0 | 0;
-  for (let i = 0; i < 80; i++) {
-    let f: number;
-    let k: number;
-    if (i < 20) {
-      f = (b & c) | (~b & d);
-      k = 0x5a827999;
-    } else if (i < 40) {
-      f = b ^ c ^ d;
-      k = 0x6ed9eba1;
-    } else if (i < 60) {
-      f = (b & c) | (b & d) | (c & d);
-      k = 0x8f1bbcdc | 0;
-    } else {
-      f = b ^ c ^ d;
-      k = 0xca62c1d6 | 0;
-    }
-    const t = (((a << 5) | (a >>> 27)) + f + e + k + (W[i] as number)) | 0;
+  let t: number;
+  for (let i = 0; i < 20; i++) {
+    t = (rotl(a, 5) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + (W[i] as number)) | 0;
     e = d;
     d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
+    c = rotl(bb, 30);
+    bb = a;
     a = t;
   }
-  const h = [
-    (0x67452301 + a) | 0,
-    ((0xefcdab89 | 0) + b) | 0,
-    ((0x98badcfe | 0) + c) | 0,
-    (0x10325476 + d) | 0,
-    ((0xc3d2e1f0 | 0) + e) | 0,
-  ];
-  for (let i = 0; i < 5; i++) {
-    const v = h[i] as number;
-    DIGEST[i * 4] = v >>> 24;
-    DIGEST[i * 4 + 1] = (v >>> 16) & 0xff;
-    DIGEST[i * 4 + 2] = (v >>> 8) & 0xff;
-    DIGEST[i * 4 + 3] = v & 0xff;
+  for (let i = 20; i < 40; i++) {
+    t = (rotl(a, 5) + (bb ^ c ^ d) + e + 0x6ed9eba1 + (W[i] as number)) | 0;
+    e = d;
+    d = c;
+    c = rotl(bb, 30);
+    bb = a;
+    a = t;
   }
+  for (let i = 40; i < 60; i++) {
+    t = (rotl(a, 5) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + (W[i] as number)) | 0;
+    e = d;
+    d = c;
+    c = rotl(bb, 30);
+    bb = a;
+    a = t;
+  }
+  for (let i = 60; i < 80; i++) {
+    t = (rotl(a, 5) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + (W[i] as number)) | 0;
+    e = d;
+    d = c;
+    c = rotl(bb, 30);
+    bb = a;
+    a = t;
+  }
+  putWord(0, (0x67452301 + a) | 0);
+  putWord(4, ((0xefcdab89 | 0) + bb) | 0);
+  putWord(8, ((0x98badcfe | 0) + c) | 0);
+  putWord(12, (0x10325476 + d) | 0);
+  putWord(16, ((0xc3d2e1f0 | 0) + e) | 0);
+  const g = DIGEST;
   let out = '';
   for (let i = 0; i < 18; i += 3) {
-    const v = ((DIGEST[i] as number) << 16) | ((DIGEST[i + 1] as number) << 8) | (DIGEST[i + 2] as number);
-    out +=
-      B64.charAt(v >>> 18) + B64.charAt((v >>> 12) & 63) + B64.charAt((v >>> 6) & 63) + B64.charAt(v & 63);
+    const v = ((g[i] as number) << 16) | ((g[i + 1] as number) << 8) | (g[i + 2] as number);
+    out += (B64_PAIRS[v >>> 12] as string) + (B64_PAIRS[v & 0xfff] as string);
   }
-  const v = ((DIGEST[18] as number) << 16) | ((DIGEST[19] as number) << 8);
-  return `${out}${B64.charAt(v >>> 18)}${B64.charAt((v >>> 12) & 63)}${B64.charAt((v >>> 6) & 63)}=`;
+  const v = ((g[18] as number) << 16) | ((g[19] as number) << 8);
+  return `${out}${B64_PAIRS[v >>> 12] as string}${B64.charAt((v >>> 6) & 63)}=`;
+}
+
+function putWord(at: number, v: number): void {
+  DIGEST[at] = v >>> 24;
+  DIGEST[at + 1] = (v >>> 16) & 0xff;
+  DIGEST[at + 2] = (v >>> 8) & 0xff;
+  DIGEST[at + 3] = v & 0xff;
 }

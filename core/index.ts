@@ -1,7 +1,14 @@
 /** @module core — the shared contract: events, configs, errors, logging, telemetry. */
 
 /** Community ID v1 flow hashes. */
-export { communityId, type Flow, ipBytes, protocolNumber, sha1Base64 } from './community-id.js';
+export {
+  communityId,
+  communityIdOf,
+  type Flow,
+  ipBytes,
+  protocolNumber,
+  sha1Base64,
+} from './community-id.js';
 /** Config loading with every problem reported by file and JSON path. */
 export { jsonPath, loadJsonConfig, problemsOf, validateConfig } from './config/load.js';
 /** Metron-shaped config schemas. */

@@ -10,17 +10,12 @@ export type Lexemes = WeakMap<object, Map<string, string>>;
 // A quick pre-check: an integral fraction (`1.0`) or an exponent. Most lines have neither and
 // take the plain, fast JSON.parse.
 const NEEDS_LEXEMES = /\d\.\d*0\s*[,\]}]|\d[eE][+-]?\d/;
-// Strings (skipped, in the unrolled form irregexp runs fastest) or numbers (captured).
-const TOKENS = /"[^"\\]*(?:\\.[^"\\]*)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
 /** Parse JSON text; `lexemes` is filled only for numbers whose text JavaScript would print differently. */
 export function parseJsonKeepingNumbers(text: string): { value: unknown; lexemes: Lexemes | undefined } {
   const value: unknown = JSON.parse(text);
   if (!NEEDS_LEXEMES.test(text)) return { value, lexemes: undefined };
-  const written: string[] = [];
-  TOKENS.lastIndex = 0;
-  for (let m = TOKENS.exec(text); m !== null; m = TOKENS.exec(text))
-    if (m[1] !== undefined) written.push(m[1]);
+  const written = writtenNumbers(text);
   const lexemes: Lexemes = new WeakMap();
   // Numbers appear in the parsed value in document order (object keys keep insertion order),
   // which is the order the scan found them. Any mismatch (duplicate keys, integer-like keys
@@ -28,6 +23,49 @@ export function parseJsonKeepingNumbers(text: string): { value: unknown; lexemes
   const state = { next: 0, ok: true };
   pair(value, written, lexemes, state);
   return { value, lexemes: state.ok && state.next === written.length ? lexemes : undefined };
+}
+
+/**
+ * The texts of the numbers in valid JSON, in document order: strings are skipped with indexOf
+ * (a quote preceded by an odd run of backslashes is escaped), numbers read between them.
+ */
+export function writtenNumbers(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end < 0) break;
+      i = end + 1;
+    } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      const start = i;
+      i++;
+      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      out.push(text.slice(start, i));
+    } else i++;
+  }
+  return out;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** Digits, `.`, `e`/`E`, `+`, `-`: what follows the first character of a JSON number. */
+function isNumberChar(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === MINUS;
+}
+
+/** Whether the quote at `at` is escaped (an odd number of backslashes before it). */
+function escaped(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && text.charCodeAt(k) === BACKSLASH) k--;
+  return (at - 1 - k) % 2 === 1;
 }
 
 function pair(

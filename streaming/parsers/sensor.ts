@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ConfigError,
   type ConfigProblem,
-  communityId,
+  communityIdOf,
   type Event,
   type EventError,
   Fields,
@@ -241,13 +241,7 @@ export function addCommunityId(event: Event): void {
       ? 6
       : undefined);
   if (proto === undefined) return;
-  const id = communityId({
-    srcIp: src,
-    dstIp: dst,
-    proto,
-    srcPort: portOf(event.ip_src_port),
-    dstPort: portOf(event.ip_dst_port),
-  });
+  const id = communityIdOf(src, dst, proto, portOf(event.ip_src_port), portOf(event.ip_dst_port));
   if (id !== undefined) event.community_id = id;
 }
 

@@ -32,15 +32,26 @@ describe("bro parser against Metron's expected output", () => {
 
   raw.forEach((line, i) => {
     it(`line ${i + 1} (${Object.keys(JSON.parse(line))[0]}) matches field for field`, () => {
-      const result = sensor.parse(Buffer.from(line));
-      expect(result.errors).toEqual([]);
-      expect(result.events).toHaveLength(1);
-      const event = result.events[0] as Record<string, unknown>;
-      // Palisade adds the Community ID Metron did not have; every field Metron has must match.
-      const { community_id: _cid, ...metronFields } = event;
-      expect(metronDiff(expected[i] as Record<string, unknown>, metronFields)).toEqual([]);
-      // Stronger than Metron's own check: the exact timestamp, not just its length.
-      expect(event.timestamp).toBe(expected[i]?.timestamp);
+      // A key list seen often enough is compiled into its own builder: the first rounds take
+      // the general path, the last ones the compiled one, and all must give the same event.
+      let first: Record<string, unknown> | undefined;
+      for (let round = 0; round < 12; round++) {
+        const result = sensor.parse(Buffer.from(line));
+        expect(result.errors).toEqual([]);
+        expect(result.events).toHaveLength(1);
+        const event = result.events[0] as Record<string, unknown>;
+        // Palisade adds the Community ID Metron did not have; every field Metron has must match.
+        const { community_id: _cid, ...metronFields } = event;
+        expect(metronDiff(expected[i] as Record<string, unknown>, metronFields)).toEqual([]);
+        // Stronger than Metron's own check: the exact timestamp, not just its length.
+        expect(event.timestamp).toBe(expected[i]?.timestamp);
+        first ??= event;
+        const { guid: _g, ...same } = event;
+        const { guid: _f, ...firstSame } = first;
+        expect(Object.keys(same)).toEqual(Object.keys(firstSame));
+        expect(same).toEqual(firstSame);
+        expect(event[DOUBLE_FIELDS as unknown as string]).toEqual(first[DOUBLE_FIELDS as unknown as string]);
+      }
     });
   });
 });
