@@ -37,6 +37,17 @@ export {
 } from './errors.js';
 /** The event type and standard field names. */
 export { DOUBLE_FIELDS, type Event, Fields, type FieldValue } from './event.js';
+/** Java regular expressions translated to JavaScript (Stellar, grok, the regex parser). */
+export {
+  compileJavaRegex,
+  type EmittedJavaRegex,
+  emitJavaRegex,
+  type JavaRegex,
+  JavaRegexError,
+  type JavaRegexOptions,
+  type ParsedJavaRegex,
+  parseJavaRegex,
+} from './java-regex/index.js';
 /** The process logger (pino, stderr, secrets redacted). */
 export { createLogger, type Logger } from './log.js';
 /** The metrics registry (prom-client). */

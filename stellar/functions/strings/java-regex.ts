@@ -1,45 +1,20 @@
+import { compileJavaRegex, type JavaRegex, JavaRegexError } from '#core';
 import { toJavaString, type Value } from '../../values.js';
 import { castString, convertInt, iterableOf } from '../coerce.js';
 import { fail } from '../types.js';
-import { RegexSyntaxError, RegexTranslator } from './java-regex-translator.js';
 
 /**
  * Java regular expressions as Metron's RegExFunctions use them: a pattern is translated to
- * JavaScript once (see java-regex-translator.ts) and cached, so a rule's regex costs a lookup per
- * event; `replaceAll` follows `Matcher.appendReplacement`'s syntax for `$n`, `${name}` and `\x`.
+ * JavaScript once (by core's Java regex translator) and cached, so a rule's regex costs a lookup
+ * per event; `replaceAll` follows `Matcher.appendReplacement`'s syntax for `$n`, `${name}` and `\x`.
  */
 
-/** A Java pattern compiled to JavaScript: `matches()` and `find()` forms plus group mapping. */
-export interface JavaPattern {
-  /** Anchored at both ends: Java's `Matcher.matches()`. */
-  readonly full: RegExp;
+/** A Java pattern compiled by core, with what Stellar's functions add: a global `find()` loop and parsed replacements. */
+export interface JavaPattern extends JavaRegex {
   /** Global: Java's `find()` loop, as `replaceAll` runs it. */
-  readonly find: RegExp;
-  /** Java's `groupCount()`. */
-  readonly groupCount: number;
-  /** The JavaScript group index of each Java group (index 0 is the whole match). */
-  readonly jsGroup: readonly number[];
-  /** Named groups: name → Java group number. */
-  readonly names: ReadonlyMap<string, number>;
+  readonly findAll: RegExp;
   /** Parsed `replaceAll` replacement strings, by text. */
   readonly replacements: Map<string, Replacement>;
-}
-
-const LEADING_FLAGS = /^\(\?([idmsuxU]*)(?:-([idmsuxU]*))?\)/;
-const TURNS_OFF_CASE = /\(\?[idmsuxU]*-[idmsuxU]*i/;
-const BACK_REFERENCE = /\\[1-9]|\\k</;
-
-/**
- * Whether a pattern can use JavaScript's `i` flag: it must be case-insensitive from its first
- * token and never switch back. Java's plain `(?i)` folds ASCII only, while JavaScript's `i`
- * folds Unicode (é/É, the Kelvin sign K/k), so plain `(?i)` expands letters instead — unless
- * the pattern has back references, which only the flag makes case-insensitive.
- */
-function usesJsIgnoreCase(pattern: string): boolean {
-  const m = LEADING_FLAGS.exec(pattern);
-  const on = m?.[1] ?? '';
-  if (!on.includes('i') || (m?.[2] ?? '').includes('i') || TURNS_OFF_CASE.test(pattern)) return false;
-  return /[uU]/.test(on) || BACK_REFERENCE.test(pattern);
 }
 
 const PATTERN_CACHE = new Map<string, JavaPattern>();
@@ -49,23 +24,13 @@ const PATTERN_CACHE_SIZE = 1000;
 export function javaPattern(pattern: string): JavaPattern {
   const cached = PATTERN_CACHE.get(pattern);
   if (cached !== undefined) return cached;
-  const jsIgnoreCase = usesJsIgnoreCase(pattern);
-  const t = new RegexTranslator(pattern, jsIgnoreCase);
   let compiled: JavaPattern;
   try {
-    const source = t.run();
-    const flags = jsIgnoreCase ? 'vi' : 'v';
-    compiled = {
-      full: new RegExp(`^(?:${source})$`, flags),
-      find: new RegExp(source, `${flags}g`),
-      groupCount: t.groupCount,
-      jsGroup: t.jsGroup,
-      names: t.names,
-      replacements: new Map(),
-    };
+    const r = compileJavaRegex(pattern);
+    compiled = { ...r, findAll: new RegExp(r.source, `${r.flags}g`), replacements: new Map() };
   } catch (e) {
-    if (e instanceof RegexSyntaxError || e instanceof SyntaxError) {
-      return fail(`invalid regular expression '${pattern}': ${e.message}`);
+    if (e instanceof JavaRegexError) {
+      return fail(`invalid regular expression '${pattern}': ${e.description} near index ${e.index}`);
     }
     throw e;
   }
@@ -145,7 +110,7 @@ function javaReplaceAll(input: string, p: JavaPattern, replacement: string): str
     if (p.replacements.size < 100) p.replacements.set(replacement, r);
   }
   const { parts, error } = r;
-  return input.replace(p.find, (...m: unknown[]) => {
+  return input.replace(p.findAll, (...m: unknown[]) => {
     if (error !== undefined) fail(`REGEXP_REPLACE: ${error}`);
     let out = '';
     for (const part of parts) {
@@ -166,10 +131,10 @@ export function regexpMatch(args: readonly Value[]): boolean {
   const str = castString('REGEXP_MATCH', args[0]);
   const patterns = args[1];
   if (str === null || patterns === null || patterns === undefined) return false;
-  if (typeof patterns === 'string') return javaPattern(patterns).full.test(str);
+  if (typeof patterns === 'string') return javaPattern(patterns).whole.test(str);
   const list = iterableOf(patterns);
   if (list === undefined) return false;
-  for (const p of list) if (p !== null && javaPattern(toJavaString(p)).full.test(str)) return true;
+  for (const p of list) if (p !== null && javaPattern(toJavaString(p)).whole.test(str)) return true;
   return false;
 }
 
@@ -181,7 +146,7 @@ export function regexpGroupVal(args: readonly Value[]): Value {
   if (group === 0) return str;
   if (str === null || pattern === null) return null;
   const p = javaPattern(pattern);
-  const m = p.full.exec(str);
+  const m = p.whole.exec(str);
   if (m === null || p.groupCount === 0 || p.groupCount < group) return null;
   if (group < 0) return fail(`REGEXP_GROUP_VAL: No group ${group}`);
   return m[p.jsGroup[group] as number] ?? null;

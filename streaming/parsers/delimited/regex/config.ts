@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compileJavaRegex, JavaRegexError } from './java-regex.js';
+import { compileJavaRegex, JavaRegexError } from '#core';
 
 /** One regex (Java syntax), or a list tried in order. */
 const regexes = z.union([z.string(), z.array(z.string())]);

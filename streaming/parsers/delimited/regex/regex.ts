@@ -1,8 +1,7 @@
-import { type Event, type FieldValue, ok, type Result } from '#core';
+import { compileJavaRegex, type Event, type FieldValue, ok, type Result } from '#core';
 import type { ParseFn, ParserContext } from '../../parser.js';
 import { isJavaBlank, javaTrim } from '../java-text.js';
 import type { RegexConfig } from './config.js';
-import { compileJavaRegex, type JavaRegex } from './java-regex.js';
 
 /**
  * Metron's RegularExpressionsParser: the message (trimmed) gets the named groups of the first
@@ -18,9 +17,24 @@ const CAPITALS = /[A-Z]/g;
 const listOf = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
+/** A compiled regex and its named groups, sorted as Java's `TreeSet` of names, with their JavaScript group. */
+interface NamedRegex {
+  find: RegExp;
+  whole: RegExp;
+  groups: readonly (readonly [name: string, jsGroup: number])[];
+}
+
+function compileNamed(pattern: string): NamedRegex {
+  const r = compileJavaRegex(pattern);
+  const groups = [...r.names]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([name, java]) => [name, r.jsGroup[java] as number] as const);
+  return { find: r.find, whole: r.whole, groups };
+}
+
 /** Build the per-message function; every regex is compiled here, once. */
 export function buildRegexParser(config: RegexConfig, ctx: ParserContext): ParseFn {
-  const recordType = compileJavaRegex(config.recordTypeRegex);
+  const recordType = compileNamed(config.recordTypeRegex);
   // A single header regex that is blank is ignored; in a list every entry counts (Metron does so).
   const headerSources =
     typeof config.messageHeaderRegex === 'string'
@@ -28,13 +42,13 @@ export function buildRegexParser(config: RegexConfig, ctx: ParserContext): Parse
         ? []
         : [config.messageHeaderRegex]
       : listOf(config.messageHeaderRegex);
-  const headers = headerSources.map(compileJavaRegex);
-  const byType = new Map<string, JavaRegex[]>();
+  const headers = headerSources.map(compileNamed);
+  const byType = new Map<string, NamedRegex[]>();
   for (const field of config.fields) {
     if (field.recordType === undefined || field.regex === undefined) continue;
     // Regexes without named groups can yield nothing, so Metron never tries them.
     const patterns = listOf(field.regex)
-      .map(compileJavaRegex)
+      .map(compileNamed)
       .filter((p) => p.groups.length > 0);
     byType.set(field.recordType.toLowerCase(), patterns);
   }
@@ -49,7 +63,7 @@ export function buildRegexParser(config: RegexConfig, ctx: ParserContext): Parse
       const m = header.find.exec(message);
       if (!m) continue;
       for (const [name, js] of header.groups) {
-        const value = m.groups?.[js];
+        const value = m[js];
         if (value !== undefined && !isJavaBlank(value)) event[name] = javaTrim(value);
       }
       break;
@@ -71,9 +85,9 @@ export function buildRegexParser(config: RegexConfig, ctx: ParserContext): Parse
   };
 }
 
-function copyGroups(event: Record<string, FieldValue>, pattern: JavaRegex, m: RegExpExecArray): void {
+function copyGroups(event: Record<string, FieldValue>, pattern: NamedRegex, m: RegExpExecArray): void {
   for (const [name, js] of pattern.groups) {
-    const value = m.groups?.[js];
+    const value = m[js];
     if (value !== undefined) event[name] = javaTrim(value);
   }
 }

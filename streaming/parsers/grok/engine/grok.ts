@@ -1,5 +1,4 @@
-import type { FieldValue } from '#core';
-import { emitJavaRegex, parseJavaRegex } from './java-regex.js';
+import { emitJavaRegex, type FieldValue, type ParsedJavaRegex, parseJavaRegex } from '#core';
 import { isBlank, javaTrim } from './java-text.js';
 import type { PatternLibrary } from './patterns.js';
 
@@ -83,9 +82,10 @@ export class Grok {
         throw new GrokError(`${expression}: expands to more than ${MAX_REGEX_LENGTH} characters`);
       }
     }
-    let parsed: ReturnType<typeof parseJavaRegex>;
+    let parsed: ParsedJavaRegex;
     try {
-      parsed = parseJavaRegex(regex);
+      // java-grok compiles with named-regexp, which takes any group name and lets one repeat.
+      parsed = parseJavaRegex(regex, { groupNames: 'named-regexp' });
     } catch (e) {
       throw new GrokError(`${expression}: ${(e as Error).message}`);
     }
