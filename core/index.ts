@@ -47,6 +47,7 @@ export {
   type JavaRegexOptions,
   type ParsedJavaRegex,
   parseJavaRegex,
+  tightenWildcards,
 } from './java-regex/index.js';
 /** The process logger (pino, stderr, secrets redacted). */
 export { createLogger, type Logger } from './log.js';

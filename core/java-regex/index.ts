@@ -21,3 +21,5 @@ export { type EmittedJavaRegex, emitJavaRegex } from './emit.js';
 export { JavaRegexError } from './error.js';
 /** Java source → parsed form, with Java's or named-regexp's group-name rules. */
 export { type JavaRegexOptions, parseJavaRegex } from './parse.js';
+/** A stricter twin of a pattern that cannot backtrack through delimiters, for a quick first test. */
+export { tightenWildcards } from './tighten.js';

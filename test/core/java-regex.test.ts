@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileJavaRegex, emitJavaRegex, JavaRegexError, parseJavaRegex } from '#core';
+import { compileJavaRegex, emitJavaRegex, JavaRegexError, parseJavaRegex, tightenWildcards } from '#core';
 
 /**
  * core's Java regex translator, with the cases of the three translators it replaced (Stellar's
@@ -635,3 +635,50 @@ const REGEX_CASES: [string, string, string][] = [
   ['(?i)[^a-c]', 'd', 'm=true r=[d]'],
   ['(?i)\\p{Upper}', 'a', 'm=true r=[a]'],
 ];
+
+describe('tightenWildcards: the quick twin grok tries first', () => {
+  const twin = (pattern: string) => {
+    const parsed = parseJavaRegex(pattern);
+    const tight = tightenWildcards(parsed);
+    const full = emitJavaRegex(parsed);
+    const quick = tight === undefined ? undefined : emitJavaRegex(tight);
+    return {
+      full: new RegExp(full.source, full.flags),
+      quick: quick === undefined ? undefined : new RegExp(quick.source, quick.flags),
+    };
+  };
+
+  it('keeps a run from crossing the literal after it, and only then', () => {
+    const { quick } = twin('a(.*?)\\|(.*)\\|b');
+    expect(quick?.test('ax|y|b')).toBe(true);
+    expect(quick?.test('ax|z|y|b')).toBe(false);
+    expect(twin('a.*b(?=.*)').quick).toBeDefined();
+    expect(twin('a\\d*\\|').quick).toBeUndefined();
+    expect(twin('(?=.*x)y').quick).toBeUndefined();
+  });
+
+  it('never matches what the pattern does not (the twin only refuses more)', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const patterns = ['(.*?)\\|(.*?)\\|(\\d+)', '^(.*),(.+?),x$', 'a(.*)\\|(?:b|c)(.*?)\\|', '(.+)\\|\\1'];
+    let agreed = 0;
+    for (const pattern of patterns) {
+      const { full, quick } = twin(pattern);
+      expect(quick, pattern).toBeDefined();
+      for (let i = 0; i < 2000; i++) {
+        const text = Array.from(
+          { length: Math.floor(random() * 12) },
+          () => 'abc|,x12'[Math.floor(random() * 8)],
+        ).join('');
+        if (quick?.test(text)) {
+          expect(full.test(text), `${pattern} on ${text}`).toBe(true);
+          agreed++;
+        }
+      }
+    }
+    expect(agreed).toBeGreaterThan(100);
+  });
+});

@@ -23,7 +23,7 @@ import { ROOT } from '../../helpers/cli.js';
 
 const CONFIG_DIR = join(ROOT, 'config');
 const LINES_PER_SENSOR = 20;
-// Generous: a parser that backtracks badly on damaged input is slow here, and that is reported, not timed.
+// Generous: grok bounds each damaged line's search (100 ms), but a sensor has many lines.
 const SENSOR_TIMEOUT_MS = 300_000;
 const SEED = 0x5eed;
 

@@ -1,7 +1,7 @@
 import { type Event, type FieldValue, fail, ok } from '#core';
 import { javaTimeZone } from '#stellar';
 import type { ParseFn, ParserContext } from '../../parser.js';
-import { Grok } from '../engine/grok.js';
+import { Grok, GrokTimeout } from '../engine/grok.js';
 import { loadBundledPatterns } from '../engine/patterns.js';
 import type { AsaConfig } from './config.js';
 import { syslogTimestamp } from './syslog-time.js';
@@ -104,7 +104,7 @@ export function buildAsaParser(_config: AsaConfig, ctx: ParserContext): ParseFn 
   }
   const zone = javaTimeZone(ctx.timezone);
 
-  return (raw) => {
+  const parse: ParseFn = (raw) => {
     const syslog = header.match(raw);
     if (!syslog) {
       return fail({
@@ -157,6 +157,15 @@ export function buildAsaParser(_config: AsaConfig, ctx: ParserContext): ParseFn 
         event.action = String(fields.action).toLowerCase();
     }
     return ok([event]);
+  };
+  // A pattern that runs out of its time budget makes the record an error, not a stalled worker.
+  return (raw) => {
+    try {
+      return parse(raw);
+    } catch (e) {
+      if (!(e instanceof GrokTimeout)) throw e;
+      return fail({ stage: 'parser_error', code: 'asa.timeout', message: e.message });
+    }
   };
 }
 

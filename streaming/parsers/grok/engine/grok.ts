@@ -1,4 +1,11 @@
-import { emitJavaRegex, type FieldValue, type ParsedJavaRegex, parseJavaRegex } from '#core';
+import { createContext, Script } from 'node:vm';
+import {
+  emitJavaRegex,
+  type FieldValue,
+  type ParsedJavaRegex,
+  parseJavaRegex,
+  tightenWildcards,
+} from '#core';
 import { isBlank, javaTrim } from './java-text.js';
 import type { PatternLibrary } from './patterns.js';
 
@@ -18,7 +25,37 @@ import type { PatternLibrary } from './patterns.js';
  * - Every field of the expression is present in a match, `null` when its group did not take
  *   part; a name that occurs several times reads its first occurrence; fields named
  *   `UNWANTED` are dropped.
+ * - Bounded time: an expression with several `DATA`/`GREEDYDATA` runs between delimiters can
+ *   backtrack for seconds on a damaged line (in Java as here). Such an expression first runs a
+ *   stricter twin whose runs cannot cross their delimiter (`tightenWildcards`): a line the twin
+ *   matches is matched for real at once; a line it does not is searched in full, but for at most
+ *   {@link GROK_MATCH_BUDGET_MS}, after which {@link GrokTimeout} says so.
  */
+
+/** How long a full search may take once the quick twin has failed, in milliseconds. */
+export const GROK_MATCH_BUDGET_MS = 100;
+
+/** A search that ran out of its time budget: the record is an error, never a stalled worker. */
+export class GrokTimeout extends Error {}
+
+// The full search runs through node:vm, whose timeout can stop a regex mid-backtrack.
+const SANDBOX = createContext({ regex: /(?:)/, text: '' });
+const EXEC = new Script('regex.exec(text)');
+
+function execWithin(regex: RegExp, text: string, ms: number): RegExpExecArray | null {
+  SANDBOX.regex = regex;
+  SANDBOX.text = text;
+  try {
+    return EXEC.runInContext(SANDBOX, { timeout: ms }) as RegExpExecArray | null;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new GrokTimeout(`matching took over ${ms} ms (the pattern backtracks too much on this line)`);
+    }
+    throw e;
+  } finally {
+    SANDBOX.text = '';
+  }
+}
 
 /** A value type a field name may end with. */
 export type GrokType = 'int' | 'long' | 'float' | 'double' | 'boolean' | 'string';
@@ -50,6 +87,8 @@ export class Grok {
     private readonly fields: readonly Field[],
     /** Fields typed `float` or `double` (so the lake keeps them floating point even when integral). */
     readonly floatingKeys: ReadonlySet<string>,
+    /** The stricter twin tried first, when the expression has runs to tighten. */
+    private readonly quick: RegExp | undefined,
   ) {}
 
   /** Compile `expression` against `library`. Throws {@link GrokError} naming what is wrong. */
@@ -114,13 +153,22 @@ export class Grok {
       fields.push({ key, group: emitted.groups.get(group) as number, type });
       if (type === 'float' || type === 'double') floating.add(key);
     }
-    return new Grok(expression, compiled, fields, floating);
+    const tight = tightenWildcards(parsed);
+    let quick: RegExp | undefined;
+    if (tight !== undefined) {
+      const twin = emitJavaRegex(tight, new Set());
+      quick = new RegExp(twin.source, twin.flags);
+    }
+    return new Grok(expression, compiled, fields, floating, quick);
   }
 
-  /** The fields of a match, or undefined when the text does not match. */
+  /** The fields of a match, or undefined when the text does not match. Throws {@link GrokTimeout}. */
   match(text: string): Record<string, FieldValue> | undefined {
     if (isBlank(text)) return undefined;
-    const m = this.regex.exec(text);
+    const m =
+      this.quick === undefined || this.quick.test(text)
+        ? this.regex.exec(text)
+        : execWithin(this.regex, text, GROK_MATCH_BUDGET_MS);
     if (!m) return undefined;
     const out: Record<string, FieldValue> = {};
     for (const f of this.fields) {

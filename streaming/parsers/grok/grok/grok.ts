@@ -1,7 +1,7 @@
 import { DOUBLE_FIELDS, type Event, type FieldValue, fail, ok, type Result } from '#core';
 import { JavaDateFormat, type JavaZone, javaTimeZone, PatternError } from '#stellar';
 import { type ParseFn, type ParserContext, parseEachLine } from '../../parser.js';
-import { Grok } from '../engine/grok.js';
+import { Grok, GrokTimeout } from '../engine/grok.js';
 import { loadPatternLibrary } from '../engine/patterns.js';
 import type { GrokConfig } from './config.js';
 
@@ -56,7 +56,13 @@ export function buildGrokParser(config: GrokConfig, ctx: ParserContext, hooks: G
   const formatTimestamp = hooks.formatTimestamp ?? metronTimestamp;
 
   const parseLine = (line: string): Result<Event> => {
-    const captures = grok.match(line);
+    let captures: ReturnType<Grok['match']>;
+    try {
+      captures = grok.match(line);
+    } catch (e) {
+      if (e instanceof GrokTimeout) return bad('grok.timeout', e.message);
+      throw e;
+    }
     if (!captures) {
       return bad('grok.no_match', `the record does not match %{${label}} (pattern file ${config.grokPath})`);
     }

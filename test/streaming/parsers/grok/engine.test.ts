@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Grok, GrokError, javaInt } from '../../../../streaming/parsers/grok/engine/grok.js';
+import { Grok, GrokError, GrokTimeout, javaInt } from '../../../../streaming/parsers/grok/engine/grok.js';
 import {
   addPatterns,
   bundledPatternDir,
@@ -108,6 +108,22 @@ describe('grok expressions (java-grok 0.1.0 semantics)', () => {
     const first = g.match('a=1');
     expect(g.match('b=2')).toEqual({ PAIR: 'b=2', key: 'b', value: 2 });
     expect(first).toEqual({ PAIR: 'a=1', key: 'a', value: 1 });
+  });
+
+  it('gives the same fields when a DATA run must cross its delimiter (the quick twin fails, the full search runs)', () => {
+    const g = Grok.compile('%{DATA:a}\\|%{DATA:b}\\|%{INT:n}$', lib);
+    expect(g.match('x|y|3')).toEqual({ a: 'x', b: 'y', n: 3 });
+    // b holds a '|': only the full search finds this, and finds what Java finds.
+    expect(g.match('x|y|z|3')).toEqual({ a: 'x', b: 'y|z', n: 3 });
+    expect(g.match('x|y|z')).toBeUndefined();
+  });
+
+  it('gives up on a line that would backtrack for seconds, with GrokTimeout instead of a stall', () => {
+    // Eight DATA runs between pipes and a number that never comes: 2^20-odd ways to place the
+    // pipes, each tried from every start position — seconds in Java and in V8 alike.
+    const g = Grok.compile(`${'%{DATA}\\|'.repeat(8)}%{INT:n}$`, lib);
+    expect(g.match(`${'a|'.repeat(8)}1`)).toMatchObject({ n: 1 });
+    expect(() => g.match(`${'a|'.repeat(60)}x`)).toThrow(GrokTimeout);
   });
 
   it('javaInt follows Integer.parseInt', () => {
