@@ -167,7 +167,7 @@ export function buildSensor(
       };
     }
     // Every record names its sensor, even after a SELECT that did not list it.
-    event[Fields.sourceType] = sensor;
+    if (transforms.length > 0) event[Fields.sourceType] = sensor;
     if (typeof event.guid !== 'string') event.guid = randomUUID();
     if (typeof event.original_string !== 'string') event.original_string = text;
     if (filter) {

@@ -2,6 +2,7 @@ import { DOUBLE_FIELDS, type Event, type FieldValue, fail, ok, type Result } fro
 import { javaToString } from '../java-json.js';
 import { javaHashMapOrder } from '../java-map-order.js';
 import { holdsDouble, type Lexemes, parseJsonKeepingNumbers } from '../json-lexemes.js';
+import { COMPILE_AFTER, COMPILED_MAX, compileShape, literalKey, readKey } from '../shape-code.js';
 
 /**
  * Bro/Zeek JSON as the bro-kafka plugin writes it: `{"<log type>": {...}}` (or a flat record
@@ -236,10 +237,6 @@ function doublesOf(
   return doubles;
 }
 
-// A shape is compiled once it has been seen a few times (one-off shapes are not worth it), and
-// only so many are: a stream of ever-new key lists takes the general path, not the compiler.
-const COMPILE_AFTER = 8;
-const COMPILED_MAX = 512;
 let compiled = 0;
 
 function compileWhenHot(shape: Shape, order: readonly string[]): Builder | undefined {
@@ -249,30 +246,26 @@ function compileWhenHot(shape: Shape, order: readonly string[]): Builder | undef
   return shape.build;
 }
 
-/**
- * One function per shape that reads each key once and returns the event as an object literal,
- * with Metron's "TYPE | key:value …" string built in the same pass. An object literal with
- * known keys is made in one step where setting ~20 computed keys one by one costs about a
- * microsecond a record. Every key and name enters the source only as a JSON string literal
- * (so no text of the record can become code), and `__proto__` only as a computed key (an own
- * field, never the prototype).
- */
+/** The shape's builder: each key read once, the event as one object literal with original_string built alongside. */
 function compileBuilder(order: readonly string[], names: readonly string[]): Builder {
   const reads: string[] = [];
   const fields: string[] = [];
   const parts: string[] = [];
   order.forEach((key, i) => {
     const v = `v${i}`;
-    reads.push(`const ${v} = p[${JSON.stringify(key)}];`);
-    const quoted = JSON.stringify(key);
-    parts.push(`${JSON.stringify(` ${key}:`)} + (typeof ${v} === "string" ? ${v} : render(${v}, ${quoted}))`);
+    reads.push(`const ${v} = ${readKey('p', key)};`);
+    parts.push(
+      `${JSON.stringify(` ${key}:`)} + (typeof ${v} === "string" ? ${v} : render(${v}, ${JSON.stringify(key)}))`,
+    );
     const name = names[i] as string;
-    if (name !== '') fields.push(`[${JSON.stringify(name)}]: ${v}`);
+    if (name !== '') fields.push(`${literalKey(name)}: ${v}`);
   });
   fields.push(`original_string: head + ${parts.join(' + ')}`);
   fields.push('timestamp: 0', 'bro_timestamp: ""', 'protocol: ""');
-  const source = `"use strict";\n${reads.join('\n')}\nreturn {\n${fields.join(',\n')}\n};`;
-  return new Function('p', 'head', 'render', source) as Builder;
+  return compileShape<Builder>(
+    ['p', 'head', 'render'],
+    `${reads.join('\n')}\nreturn {\n${fields.join(',\n')}\n};`,
+  );
 }
 
 // Keyed by the shared order array javaHashMapOrder returns for a key list.

@@ -17,6 +17,9 @@ type JsonObject = Record<string, unknown>;
 
 const DEFAULT_WRAP_ENTITY_NAME = 'messages';
 
+/** Stays empty: normalize adds to the set only when there are number texts to look at. */
+const NO_DOUBLES: ReadonlySet<string> = new Set();
+
 /** Build the per-message function for one validated config. */
 export function buildJsonMap(config: JsonMapConfig, ctx: ParserContext): ParseFn {
   const query = config.jsonpQuery?.trim() ? compileJsonPath(config.jsonpQuery) : undefined;
@@ -49,7 +52,8 @@ export function buildJsonMap(config: JsonMapConfig, ctx: ParserContext): ParseFn
     const events: Event[] = [];
     for (const record of records.value) {
       const event: Event = {};
-      const doubles = new Set<string>();
+      // Fields written as integral doubles are only found when the text had such numbers.
+      const doubles = parsed.lexemes === undefined ? (NO_DOUBLES as Set<string>) : new Set<string>();
       const problem = normalize(record, event, doubles, parsed.lexemes, strategy);
       if (problem) return problem;
       if (doubles.size > 0) event[DOUBLE_FIELDS] = doubles;

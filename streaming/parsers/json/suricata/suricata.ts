@@ -1,15 +1,8 @@
-import { DOUBLE_FIELDS, type Event, ok } from '#core';
-import { holdsDouble, type Lexemes } from '../../json-lexemes.js';
+import { ok } from '#core';
 import type { ParseFn } from '../../parser.js';
+import { Flattener } from '../flatten.js';
 import { isoToEpochMs } from '../iso-time.js';
-import {
-  dottedName,
-  guardDepth,
-  isJsonObject,
-  jsonFailure,
-  readJsonObject,
-  setField,
-} from '../read-object.js';
+import { guardDepth, jsonFailure, readJsonObject } from '../read-object.js';
 
 /**
  * Suricata's EVE JSON, one event per line, any `event_type` (alert, flow, dns, http, tls,
@@ -28,6 +21,7 @@ const RENAMED = new Map([
 
 /** Build the per-line function. */
 export function buildSuricata(): ParseFn {
+  const flattener = new Flattener((key) => (key === 'timestamp' ? undefined : (RENAMED.get(key) ?? key)));
   return guardDepth('suricata', (raw) => {
     const read = readJsonObject(raw, 'suricata');
     if (!read.ok) return read;
@@ -48,35 +42,10 @@ export function buildSuricata(): ParseFn {
         'timestamp',
       );
     }
-    const event: Event = {};
-    const doubles = lexemes === undefined ? undefined : new Set<string>();
-    for (const key of Object.keys(object)) {
-      if (key === 'timestamp') continue;
-      copy(RENAMED.get(key) ?? key, object, key, event, doubles, lexemes);
-    }
-    if (doubles !== undefined && doubles.size > 0) event[DOUBLE_FIELDS] = doubles;
+    const event = flattener.flatten(object, lexemes);
     event.timestamp = timestamp;
     if (typeof object.proto === 'string') event.protocol = object.proto.toLowerCase();
     if (object.event_type === 'alert') event.is_alert = 'true';
     return ok([event]);
   });
-}
-
-/** Copy `holder[key]` to the event as `name`, nested objects as dotted names below it. */
-function copy(
-  name: string,
-  holder: Record<string, unknown>,
-  key: string,
-  event: Event,
-  doubles: Set<string> | undefined,
-  lexemes: Lexemes | undefined,
-): void {
-  const value = holder[key];
-  if (isJsonObject(value)) {
-    for (const inner of Object.keys(value))
-      copy(dottedName(name, inner), value, inner, event, doubles, lexemes);
-    return;
-  }
-  setField(event, name, value);
-  if (doubles !== undefined && holdsDouble(lexemes, holder, key)) doubles.add(name);
 }
