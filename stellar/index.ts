@@ -52,6 +52,7 @@ export {
   double,
   equals,
   fromJson,
+  isList,
   isNumber,
   JNum,
   kindOf,

@@ -1,5 +1,14 @@
 /** @module streaming — sources, parsers, the pipeline and its sinks. */
 
+/** Geo enrichment: Metron's geo fields from a MaxMind city database, and GEO_GET. */
+export {
+  GEO_FIELDS,
+  GeoDatabase,
+  type GeoField,
+  type GeoFields,
+  geoGet,
+  isPublicIPv4,
+} from './enrich/geo.js';
 /** Error records for the `errors` table. */
 export { describeError, type ErrorOrigin, errorRecord } from './error-record.js';
 /** Parser components and their registry. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  bindHosts,
   compile,
   type FunctionDef,
   fromJson,
@@ -15,6 +16,7 @@ import {
   type Value,
   withFunctions,
 } from '#stellar';
+import { GeoDatabase, geoGet } from '#streaming';
 
 /**
  * Metron's own Stellar test cases (test/fixtures/metron/stellar/stellar-cases.jsonl, fields
@@ -86,9 +88,21 @@ const TEST_FUNCTIONS: FunctionDef[] = [
   },
 ];
 
+/** The GeoLite2 City test database Metron's GEO_GET tests use (`geo.hdfs.file` in their global config). */
+export const GEO_TEST_DB = join(
+  import.meta.dirname,
+  '..',
+  'fixtures',
+  'metron',
+  'enrichment',
+  'GeoLite2-City.mmdb.gz',
+);
+
 let registry: ReturnType<typeof standardFunctions> | undefined;
 const functions = () => {
-  registry ??= withFunctions(standardFunctions(), TEST_FUNCTIONS);
+  registry ??= bindHosts(withFunctions(standardFunctions(), TEST_FUNCTIONS), {
+    GEO_GET: geoGet(GeoDatabase.open(GEO_TEST_DB)),
+  });
   return registry;
 };
 
