@@ -9,6 +9,15 @@ export {
   protocolNumber,
   sha1Base64,
 } from './community-id.js';
+/** Metron-shaped enrichment configs and their threat-triage rules. */
+export {
+  type RiskLevelRule,
+  riskLevelRuleSchema,
+  type SensorEnrichmentConfig,
+  sensorEnrichmentConfigSchema,
+  type TriageConfig,
+  triageConfigSchema,
+} from './config/enrichment.js';
 /** Config loading with every problem reported by file and JSON path. */
 export { jsonPath, loadJsonConfig, problemsOf, validateConfig } from './config/load.js';
 /** Metron-shaped config schemas. */

@@ -51,3 +51,5 @@ export {
 export { ERRORS_TABLE } from './sinks/lake.js';
 /** Raw line reading. */
 export { type RawRecord, type ReadOptions, readLines } from './sources/file.js';
+/** Metron's threat triage: risk-level rules, aggregators, alert marking. */
+export { aggregator, buildTriage, type Triage } from './triage.js';
