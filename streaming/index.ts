@@ -10,6 +10,8 @@ export {
   geoGet,
   isPublicIPv4,
 } from './enrich/geo.js';
+/** Threat-intel indicators in memory and Metron's threatintels.* marking. */
+export { type IndicatorKind, IntelStore, loadIndicatorCsv, markThreats } from './enrich/intel.js';
 /** Error records for the `errors` table. */
 export { describeError, type ErrorOrigin, errorRecord } from './error-record.js';
 /** Parser components and their registry. */
