@@ -424,7 +424,9 @@ class Compiler {
 
   /**
    * Evaluate a constant subtree now. If it fails, the failure is left to run time, except for
-   * an operator's own type or division error when `strict` (the checker's "types where known").
+   * an operator's own type error when `strict` (the checker's "types where known"). Division by
+   * zero stays a run-time error, as in Metron: a rule may hold `1/0` and still be loaded, and
+   * fail each event it runs on (Metron's enrichment test counts on exactly that).
    */
   private fold(f: Fn, strict = false): Fn {
     const state: State = {
@@ -441,7 +443,7 @@ class Compiler {
       if (value !== null && typeof value === 'object' && !(value instanceof JNum)) return f;
       return constant(value);
     } catch (e) {
-      if (strict && e instanceof StellarError && (e.code === 'S202' || e.code === 'S203')) throw e;
+      if (strict && e instanceof StellarError && e.code === 'S202') throw e;
       return f;
     }
   }

@@ -53,6 +53,7 @@ export {
   equals,
   fromJson,
   isList,
+  isMap,
   isNumber,
   JNum,
   kindOf,

@@ -12,6 +12,8 @@ export {
 } from './enrich/geo.js';
 /** Threat-intel indicators in memory and Metron's threatintels.* marking. */
 export { type IndicatorKind, IntelStore, loadIndicatorCsv, markThreats } from './enrich/intel.js';
+/** Metron's enrichment and threat-intel stages from a sensor enrichment config. */
+export { buildEnrichment, type Enricher, type EnrichmentSources, EnrichmentValues } from './enrich/stage.js';
 /** Error records for the `errors` table. */
 export { describeError, type ErrorOrigin, errorRecord } from './error-record.js';
 /** Parser components and their registry. */

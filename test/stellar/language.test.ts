@@ -38,6 +38,9 @@ describe('Stellar semantics', () => {
     expect(run('null + 1')).toBe(1);
     expect(toJson(run('1.0 / 0'))).toBe('Infinity');
     expect(fails('1 / 0').code).toBe('S203');
+    // Division by zero is a run-time error, as in Metron: the rule loads, each evaluation fails.
+    const divide = compile('1 / 0');
+    expect(() => divide.evaluate()).toThrow(/division by zero/);
   });
 
   it("prints numbers as Java's toString does", () => {

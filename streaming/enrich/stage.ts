@@ -1,0 +1,350 @@
+import {
+  ConfigError,
+  type ConfigProblem,
+  type Event,
+  type EventError,
+  type FieldValue,
+  type SensorEnrichmentConfig,
+} from '#core';
+import {
+  bindHosts,
+  compile,
+  type Expression,
+  type FunctionRegistry,
+  fromJson,
+  type HostImplementation,
+  isMap,
+  StellarError,
+  standardFunctions,
+  toJavaString,
+  toJson,
+  type Value,
+} from '#stellar';
+import { buildTriage, type Triage } from '../triage.js';
+import type { GeoDatabase } from './geo.js';
+import { geoGet } from './geo.js';
+import { type IntelStore, markThreats } from './intel.js';
+
+/**
+ * Metron's enrichment and threat-intel stages for one sensor, from its enrichment config
+ * (`enrichment.fieldMap`, `threatIntel.fieldMap`, `fieldToTypeMap`, `triageConfig`), run on
+ * each parsed event in Metron's order: enrichment adapters (`geo`, `host`, `hbaseEnrichment`,
+ * `stellar`), then threat-intel adapters (`hbaseThreatIntel`, `stellar`), then triage.
+ *
+ * - `geo`: `enrichments.geo.<field>.<locID|country|city|…>` from the geo database.
+ * - `host`: `enrichments.host.<field>.known_info.<key>` from the global config's
+ *   `enrichment.host.known_hosts` list (entries with an `ip`).
+ * - `hbaseEnrichment`: for each type `fieldToTypeMap` gives the field,
+ *   `enrichments.hbaseEnrichment.<field>.<type>.<key>` for each key of the stored value.
+ * - `hbaseThreatIntel`: `threatintels.hbaseThreatIntel.<field>.<type> = "alert"` on a hit.
+ * - `stellar`: `config` is a map of field → expression (the default group), of group name →
+ *   map, or a list of `name := expression` statements; a group's assignments see the event and
+ *   the group's earlier results, `_` is the whole event, a map result becomes dotted fields
+ *   (`map.blah`) and a null result is no field. A group that fails adds none of its fields and
+ *   gives an `enrichments_error` (`threatintel_error` on the threat-intel side); the event
+ *   still goes on, as in Metron.
+ *
+ * ENRICHMENT_GET and ENRICHMENT_EXISTS read the same tables: the enrichment values table and
+ * the threat-intel store, by the table names given in the sources.
+ */
+
+/** Stored enrichment values: type → indicator → value (Metron's HBase enrichment table). */
+export class EnrichmentValues {
+  private readonly byType = new Map<string, Map<string, Record<string, unknown>>>();
+
+  set(type: string, indicator: string, value: Record<string, unknown>): void {
+    let t = this.byType.get(type);
+    if (t === undefined) {
+      t = new Map();
+      this.byType.set(type, t);
+    }
+    t.set(indicator, value);
+  }
+
+  get(type: string, indicator: string): Record<string, unknown> | undefined {
+    return this.byType.get(type)?.get(indicator);
+  }
+}
+
+export interface EnrichmentSources {
+  geo?: GeoDatabase;
+  /** Threat-intel indicators (`hbaseThreatIntel`, ENRICHMENT_EXISTS on the threat-intel table). */
+  intel?: IntelStore;
+  /** Enrichment values (`hbaseEnrichment`, ENRICHMENT_GET on the enrichment table). */
+  values?: EnrichmentValues;
+  /** Table names ENRICHMENT_GET/EXISTS use for the two (Metron's defaults `enrichment`, `threatintel`). */
+  tables?: { enrichment?: string; threatIntel?: string };
+  /** Metron's global config (`enrichment.host.known_hosts`, …). */
+  globals?: Readonly<Record<string, unknown>>;
+}
+
+export interface Enricher {
+  /** Enrich and triage one event in place; returns the failures (the event goes on regardless). */
+  apply(event: Event): EventError[];
+}
+
+type Side = 'enrichment' | 'threatIntel';
+
+interface StellarGroup {
+  name: string;
+  assignments: { field: string; expression: Expression }[];
+}
+
+/** Build a sensor's enricher; throws a ConfigError listing every problem in its config. */
+export function buildEnrichment(
+  config: SensorEnrichmentConfig,
+  file: string,
+  sources: EnrichmentSources = {},
+): Enricher {
+  const problems: ConfigProblem[] = [];
+  const enrichmentTable = sources.tables?.enrichment ?? 'enrichment';
+  const threatTable = sources.tables?.threatIntel ?? 'threatintel';
+  const functions = hostFunctions(sources, enrichmentTable, threatTable);
+  const knownHosts = hostTable(sources.globals?.['enrichment.host.known_hosts'], file, problems);
+
+  const side = (name: Side) => {
+    const fieldMap = config[name].fieldMap;
+    const fieldsOf = (adapter: string): string[] => {
+      const fields = fieldMap[adapter];
+      if (fields === undefined) return [];
+      if (Array.isArray(fields) && fields.every((f) => typeof f === 'string')) return fields;
+      problems.push({ file, path: `${name}.fieldMap.${adapter}`, message: 'expected a list of field names' });
+      return [];
+    };
+    for (const adapter of Object.keys(fieldMap)) {
+      if (!['geo', 'host', 'hbaseEnrichment', 'hbaseThreatIntel', 'stellar'].includes(adapter)) {
+        problems.push({
+          file,
+          path: `${name}.fieldMap.${adapter}`,
+          message: `unknown adapter '${adapter}' (geo, host, hbaseEnrichment, hbaseThreatIntel, stellar)`,
+        });
+      }
+    }
+    return {
+      geo: fieldsOf('geo'),
+      host: fieldsOf('host'),
+      values: fieldsOf('hbaseEnrichment'),
+      threats: fieldsOf('hbaseThreatIntel'),
+      stellar: stellarGroups(fieldMap.stellar, `${name}.fieldMap.stellar`, file, functions, problems),
+      types: config[name].fieldToTypeMap,
+    };
+  };
+  const enrichment = side('enrichment');
+  const threatIntel = side('threatIntel');
+  if (enrichment.geo.length > 0 && sources.geo === undefined)
+    problems.push({ file, path: 'enrichment.fieldMap.geo', message: 'geo enrichment needs a geo database' });
+  if ((enrichment.threats.length > 0 || threatIntel.threats.length > 0) && sources.intel === undefined)
+    problems.push({
+      file,
+      path: 'threatIntel.fieldMap.hbaseThreatIntel',
+      message: 'needs a threat-intel store',
+    });
+  let triage: Triage | undefined;
+  try {
+    if (config.threatIntel.triageConfig !== undefined)
+      triage = buildTriage(config.threatIntel.triageConfig, file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const runSide = (s: typeof enrichment, name: Side, event: Event, errors: EventError[]) => {
+    for (const field of s.geo) {
+      const value = event[field];
+      const found = typeof value === 'string' ? sources.geo?.lookup(value) : undefined;
+      if (found) for (const [k, v] of Object.entries(found)) event[`enrichments.geo.${field}.${k}`] = v;
+    }
+    for (const field of s.host) {
+      const value = event[field];
+      const info = typeof value === 'string' ? knownHosts.get(value) : undefined;
+      if (info)
+        for (const [k, v] of Object.entries(info)) event[`enrichments.host.${field}.known_info.${k}`] = v;
+    }
+    for (const field of s.values) {
+      const value = event[field];
+      if (typeof value !== 'string') continue;
+      for (const type of s.types[field] ?? []) {
+        const stored = sources.values?.get(type, value);
+        if (stored)
+          for (const [k, v] of Object.entries(stored))
+            event[`enrichments.hbaseEnrichment.${field}.${type}.${k}`] = v as FieldValue;
+      }
+    }
+    if (s.threats.length > 0 && sources.intel)
+      markThreats(event, sources.intel, 'hbaseThreatIntel', s.threats, s.types);
+    for (const group of s.stellar) {
+      const problem = runGroup(group, event);
+      if (problem !== undefined) {
+        errors.push({
+          stage: name === 'enrichment' ? 'enrichments_error' : 'threatintel_error',
+          code: 'stellar',
+          message: `stellar group '${group.name}' failed: ${problem}`,
+        });
+      }
+    }
+  };
+
+  return {
+    apply(event) {
+      const errors: EventError[] = [];
+      runSide(enrichment, 'enrichment', event, errors);
+      runSide(threatIntel, 'threatIntel', event, errors);
+      const failed = triage?.apply(event);
+      if (failed) errors.push(failed);
+      return errors;
+    },
+  };
+}
+
+/** Run one group; its results land only when all of it succeeds. */
+function runGroup(group: StellarGroup, event: Event): string | undefined {
+  const results = new Map<string, Value>();
+  const variables = (name: string): unknown => {
+    if (results.has(name)) return results.get(name);
+    if (name === '_') return fromJson(event);
+    return name in event ? fromJson(event[name]) : undefined;
+  };
+  try {
+    for (const { field, expression } of group.assignments) results.set(field, expression.evaluate(variables));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  for (const [field, value] of results) {
+    if (value === null || value === undefined) continue;
+    if (isMap(value)) {
+      for (const [k, v] of value) event[`${field}.${toJavaString(k)}`] = toJson(v) as FieldValue;
+    } else event[field] = toJson(value) as FieldValue;
+  }
+  return undefined;
+}
+
+/** The stellar adapter's config as groups: default (top-level expressions), named maps, or a statement list. */
+function stellarGroups(
+  spec: unknown,
+  path: string,
+  file: string,
+  functions: FunctionRegistry,
+  problems: ConfigProblem[],
+): StellarGroup[] {
+  if (spec === undefined) return [];
+  const config = (spec as { config?: unknown }).config;
+  const groups: StellarGroup[] = [];
+  const compileOne = (field: string, source: string, at: string) => {
+    try {
+      return { field, expression: compile(source, { functions, missing: 'null' }) };
+    } catch (e) {
+      if (!(e instanceof StellarError)) throw e;
+      problems.push({ file, path: at, message: e.render() });
+      return undefined;
+    }
+  };
+  const fromStatements = (name: string, list: unknown[], at: string): StellarGroup => {
+    const assignments: StellarGroup['assignments'] = [];
+    list.forEach((item, i) => {
+      const m = typeof item === 'string' ? /^\s*([^\s:=]+)\s*:=\s*([\s\S]+)$/.exec(item) : null;
+      if (!m) {
+        problems.push({ file, path: `${at}[${i}]`, message: "expected a statement 'name := expression'" });
+        return;
+      }
+      const a = compileOne(m[1] as string, m[2] as string, `${at}[${i}]`);
+      if (a) assignments.push(a);
+    });
+    return { name, assignments };
+  };
+  const fromMap = (name: string, map: Record<string, unknown>, at: string): StellarGroup => {
+    const assignments: StellarGroup['assignments'] = [];
+    for (const [field, source] of Object.entries(map)) {
+      if (typeof source !== 'string') {
+        problems.push({ file, path: `${at}.${field}`, message: 'expected a Stellar expression' });
+        continue;
+      }
+      const a = compileOne(field, source, `${at}.${field}`);
+      if (a) assignments.push(a);
+    }
+    return { name, assignments };
+  };
+  if (Array.isArray(config)) return [fromStatements('', config, `${path}.config`)];
+  if (typeof config !== 'object' || config === null) {
+    problems.push({ file, path: `${path}.config`, message: 'expected a map or a list of statements' });
+    return [];
+  }
+  const loose: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value === 'string') loose[key] = value;
+    else if (Array.isArray(value)) groups.push(fromStatements(key, value, `${path}.config.${key}`));
+    else if (typeof value === 'object' && value !== null)
+      groups.push(fromMap(key, value as Record<string, unknown>, `${path}.config.${key}`));
+    else
+      problems.push({
+        file,
+        path: `${path}.config.${key}`,
+        message: 'expected an expression, a map or a list',
+      });
+  }
+  if (Object.keys(loose).length > 0) groups.unshift(fromMap('', loose, `${path}.config`));
+  return groups;
+}
+
+/** Metron's known-hosts list (`enrichment.host.known_hosts`) by IP. */
+function hostTable(
+  list: unknown,
+  file: string,
+  problems: ConfigProblem[],
+): Map<string, Record<string, FieldValue>> {
+  const table = new Map<string, Record<string, FieldValue>>();
+  if (list === undefined) return table;
+  const entries = typeof list === 'string' ? safeJson(list) : list;
+  if (!Array.isArray(entries)) {
+    problems.push({
+      file,
+      path: 'enrichment.host.known_hosts',
+      message: 'expected a list of hosts with an ip',
+    });
+    return table;
+  }
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null || typeof (entry as { ip?: unknown }).ip !== 'string')
+      continue;
+    const { ip, ...info } = entry as Record<string, FieldValue>;
+    table.set(ip as string, info);
+  }
+  return table;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Stellar library with GEO_GET, ENRICHMENT_GET and ENRICHMENT_EXISTS bound to the sources. */
+function hostFunctions(
+  sources: EnrichmentSources,
+  enrichmentTable: string,
+  threatTable: string,
+): FunctionRegistry {
+  const hosts: Record<string, HostImplementation> = {
+    ENRICHMENT_GET: (args) => {
+      const [type, indicator, table] = args.map((a) =>
+        a === null || a === undefined ? '' : toJavaString(a),
+      );
+      if (table !== enrichmentTable) return new Map();
+      const stored = sources.values?.get(type as string, indicator as string);
+      return stored === undefined ? new Map() : fromJson(stored);
+    },
+    ENRICHMENT_EXISTS: (args) => {
+      const [type, indicator, table] = args.map((a) =>
+        a === null || a === undefined ? '' : toJavaString(a),
+      );
+      if (table === threatTable) return sources.intel?.has(type as string, indicator as string) ?? false;
+      if (table === enrichmentTable)
+        return sources.values?.get(type as string, indicator as string) !== undefined;
+      return false;
+    },
+  };
+  if (sources.geo) hosts.GEO_GET = geoGet(sources.geo);
+  return bindHosts(standardFunctions(), hosts);
+}
