@@ -320,6 +320,10 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** Arguments as Java strings, null as ''. */
+const texts = (args: readonly Value[]): string[] =>
+  args.map((a) => (a === null || a === undefined ? '' : toJavaString(a)));
+
 /** The Stellar library with GEO_GET, ENRICHMENT_GET and ENRICHMENT_EXISTS bound to the sources. */
 function hostFunctions(
   sources: EnrichmentSources,
@@ -328,20 +332,15 @@ function hostFunctions(
 ): FunctionRegistry {
   const hosts: Record<string, HostImplementation> = {
     ENRICHMENT_GET: (args) => {
-      const [type, indicator, table] = args.map((a) =>
-        a === null || a === undefined ? '' : toJavaString(a),
-      );
+      const [type = '', indicator = '', table = ''] = texts(args);
       if (table !== enrichmentTable) return new Map();
-      const stored = sources.values?.get(type as string, indicator as string);
+      const stored = sources.values?.get(type, indicator);
       return stored === undefined ? new Map() : fromJson(stored);
     },
     ENRICHMENT_EXISTS: (args) => {
-      const [type, indicator, table] = args.map((a) =>
-        a === null || a === undefined ? '' : toJavaString(a),
-      );
-      if (table === threatTable) return sources.intel?.has(type as string, indicator as string) ?? false;
-      if (table === enrichmentTable)
-        return sources.values?.get(type as string, indicator as string) !== undefined;
+      const [type = '', indicator = '', table = ''] = texts(args);
+      if (table === threatTable) return sources.intel?.has(type, indicator) ?? false;
+      if (table === enrichmentTable) return sources.values?.get(type, indicator) !== undefined;
       return false;
     },
   };
