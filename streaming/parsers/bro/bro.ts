@@ -138,15 +138,7 @@ export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<
           ? renderValue
           : (value: unknown, key: string) => javaToString(payload, key, value, lexemes);
       const event = build(payload, upperCase(logType), render);
-      if (lexemes !== undefined) {
-        const doubles = doublesOf(order, shape.names, payload, lexemes);
-        if (doubles !== undefined) event[DOUBLE_FIELDS] = doubles;
-      }
-      const tsText = String(ts);
-      event.timestamp = millisOfText(ts, tsText);
-      event.bro_timestamp = Number.isInteger(ts) ? `${tsText}.0` : tsText;
-      event.protocol = logType;
-      return ok([event]);
+      return ok([finish(event, ts, logType, lexemes && doublesOf(order, shape.names, payload, lexemes))]);
     }
   }
   const src = shape.srcFromHosts ? firstHost(payload.tx_hosts) : undefined;
@@ -154,7 +146,6 @@ export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<
 
   // One walk in Java's order builds both the event and Metron's "TYPE | key:value …" string.
   const event: Event = {};
-  let doubles: Set<string> | undefined;
   let original = upperCase(logType);
   const names = shape.names;
   for (let i = 0; i < order.length; i++) {
@@ -168,20 +159,21 @@ export function broRecord(value: unknown, lexemes: Lexemes | undefined): Result<
     if (name === '') continue; // ts
     if ((key === 'tx_hosts' && src?.only) || (key === 'rx_hosts' && dst?.only)) continue;
     event[name] = value as FieldValue;
-    if (lexemes !== undefined && holdsDouble(lexemes, payload, key)) {
-      doubles ??= new Set();
-      doubles.add(name);
-    }
   }
   if (src) event.ip_src_addr = src.host;
   if (dst) event.ip_dst_addr = dst.host;
-  if (doubles) event[DOUBLE_FIELDS] = doubles;
   event.original_string = original;
+  return ok([finish(event, ts, logType, lexemes && doublesOf(order, names, payload, lexemes))]);
+}
+
+/** What both paths add last: the doubles, Metron's timestamp, bro_timestamp and protocol. */
+function finish(event: Event, ts: number, logType: string, doubles: Set<string> | undefined): Event {
+  if (doubles) event[DOUBLE_FIELDS] = doubles;
   const tsText = String(ts);
   event.timestamp = millisOfText(ts, tsText);
   event.bro_timestamp = Number.isInteger(ts) ? `${tsText}.0` : tsText;
   event.protocol = logType;
-  return ok([event]);
+  return event;
 }
 
 // "conn" → "CONN |", remembered: log types are few.
