@@ -42,6 +42,16 @@ export async function measure<T>(options: MeasureOptions<T>): Promise<Timing<T>>
   return { runs, median: median(runs), values };
 }
 
+/**
+ * The floor for reading JSON lines in JavaScript: UTF-8 decoding + `JSON.parse` of each
+ * line's bytes. Returns how many lines gave a value.
+ */
+export function jsonParseFloor(lines: readonly Buffer[]): number {
+  let n = 0;
+  for (const l of lines) n += JSON.parse(l.toString('utf8')) === null ? 0 : 1;
+  return n;
+}
+
 /** The middle value (mean of the two middle ones for an even count). */
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;

@@ -37,7 +37,7 @@ export function buildProgram(): Command {
     .requiredOption('--lake <dir>', 'lake directory (created if missing)')
     .option(
       '--config-dir <dir>',
-      'folder of Metron-style configs (sensors/, global.json)',
+      'folder of Metron-style configs (sensors/, enrichments/, global.json)',
       defaultConfigDir(),
     )
     .option('--batch-size <n>', 'events per Delta commit', positiveInt, 100_000)
@@ -50,6 +50,11 @@ export function buildProgram(): Command {
       'fix the clock (ISO 8601 with zone): the year of year-less times, events without a time',
     )
     .option('--max-record-bytes <n>', 'longer records go to errors unparsed', positiveInt, 1024 * 1024)
+    .option(
+      '--geo-db <file>',
+      'MaxMind-format city database (.mmdb or .mmdb.gz) for geo enrichment (default: the bundled DB-IP City Lite)',
+    )
+    .option('--no-enrich', 'parse only: ignore <config-dir>/enrichments/<sensor>.json')
     .argument('<files...>', "log files, one record per line; '-' reads standard input")
     .action(
       async (
@@ -62,11 +67,61 @@ export function buildProgram(): Command {
           timezone?: string;
           now?: string;
           maxRecordBytes: number;
+          geoDb?: string;
+          enrich: boolean;
         },
       ) => {
         await (await import('./commands/ingest.js')).ingest({ ...opts, files });
       },
     );
+
+  const metricsOptions = (c: Command) =>
+    c
+      .option('--metrics-port <n>', 'serve Prometheus /metrics and /health on this port', positiveInt)
+      .option('--metrics-host <host>', 'interface for --metrics-port', '127.0.0.1')
+      .option(
+        '--topic-prefix <prefix>',
+        'prefix of every topic name (sensor topics and indexing/alerts/errors)',
+        '',
+      );
+
+  metricsOptions(
+    program
+      .command('stream')
+      .description(
+        'streaming worker: parse → enrich → score → triage from the sensor topics to indexing, alerts and errors (a Kafka consumer group; run as many as you like)',
+      )
+      .requiredOption('--bootstrap <host:port>', 'Kafka bootstrap servers, comma-separated')
+      .option(
+        '--config <dir>',
+        'folder of Metron-style configs (sensors/, enrichments/, global.json)',
+        defaultConfigDir(),
+      )
+      .option(
+        '--sensors <list>',
+        'sensors to run, comma-separated; their topics are created if missing (default: every configured sensor whose topic exists)',
+      )
+      .option('--group <id>', 'consumer group id', 'palisade-stream')
+      .option('--geo-db <file>', 'MaxMind-format city database (default: the bundled DB-IP City Lite)')
+      .option('--lake <dir>', "threat intel from this lake's threatintel table (palisade batch intel load)")
+      .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),
+  ).action(async (opts: import('./commands/workers.js').StreamCommandOptions) => {
+    await (await import('./commands/workers.js')).stream(opts);
+  });
+
+  metricsOptions(
+    program
+      .command('index')
+      .description(
+        'indexing worker: land indexing, alerts and errors in the lake exactly once, committing offsets after the lake (a Kafka consumer group)',
+      )
+      .requiredOption('--bootstrap <host:port>', 'Kafka bootstrap servers, comma-separated')
+      .requiredOption('--lake <dir>', 'lake directory (created if missing)')
+      .option('--group <id>', 'consumer group id', 'palisade-index')
+      .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),
+  ).action(async (opts: import('./commands/workers.js').IndexCommandOptions) => {
+    await (await import('./commands/workers.js')).index(opts);
+  });
 
   program
     .command('sql')
@@ -141,6 +196,30 @@ export function buildProgram(): Command {
     .action(
       async (opts: { lake: string; table?: string; retain?: string; minAge: string; dryRun?: boolean }) => {
         await (await import('./commands/batch.js')).vacuum(opts);
+      },
+    );
+
+  const intel = batch
+    .command('intel')
+    .description('threat-intel indicators in the lake (the `threatintel` table the stream matches against)');
+
+  intel
+    .command('load')
+    .description(
+      'load indicators from STIX 2.1 bundles or CSV files into `threatintel`; those already there are skipped',
+    )
+    .requiredOption('--lake <dir>', 'lake directory (created if missing)')
+    .option(
+      '--type <type>',
+      'Metron threat-intel type of every indicator, e.g. malicious_ip (required for CSV; STIX defaults: ' +
+        'malicious_ip, malicious_domain, malicious_url, malicious_hash, malicious_email by object type)',
+    )
+    .option('--column <n>', 'CSV: the column holding the indicator, from 0', '0')
+    .option('--source <name>', "each row's source (default: the bundle's id, else the file name)")
+    .argument('<files...>', 'STIX 2.1 bundles (JSON) or CSV files, one indicator per line')
+    .action(
+      async (files: string[], opts: { lake: string; type?: string; column: string; source?: string }) => {
+        await (await import('./commands/intel.js')).load({ ...opts, files });
       },
     );
 

@@ -46,6 +46,12 @@ export {
 } from './errors.js';
 /** The event type and standard field names. */
 export { DOUBLE_FIELDS, type Event, Fields, type FieldValue } from './event.js';
+/** Crash points for fault tests (PALISADE_FAULT). */
+export { faultPoint } from './fault.js';
+/** Threat-intel indicators: what one is (IP, CIDR, domain, URL, hash) and its matching form. */
+export { type ClassifiedIndicator, classifyIndicator, type IndicatorKind } from './indicator.js';
+/** Input files of a command, checked before any work starts. */
+export { checkInputFiles, STDIN } from './input-files.js';
 /** Java regular expressions translated to JavaScript (Stellar, grok, the regex parser). */
 export {
   compileJavaRegex,

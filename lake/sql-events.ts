@@ -19,6 +19,7 @@ export const NON_SENSOR_TABLES: ReadonlySet<string> = new Set([
   'pcap',
   'profiles',
   'alert_actions',
+  'threatintel',
 ]);
 
 const SOURCE_TYPE = 'STRUCT("type" VARCHAR)';

@@ -49,6 +49,12 @@ export interface AppendOptions {
   /** Stream writers: skip the batch if `appId` already committed `version` or later. */
   txn?: { appId: string; version: number };
   /**
+   * With `txn`: each event's position in its stream (a Kafka offset), ascending. Events at or
+   * before what `appId` already committed are left out, so a replay whose batches are cut
+   * differently from the first run's still adds each event once.
+   */
+  offsets?: readonly number[];
+  /**
    * Called once the data files are written and before the commit is attempted: the window in
    * which a crash must leave no trace. Crash tests stop the process here.
    */
@@ -83,10 +89,16 @@ export async function appendEvents(
   }
   for (let attempt = 1; ; attempt++) {
     const snapshot = await readSnapshot(tableDir);
-    if (options.txn && (snapshot?.txns.get(options.txn.appId) ?? -1) >= options.txn.version) {
+    const committed = options.txn ? (snapshot?.txns.get(options.txn.appId) ?? -1) : -1;
+    if (options.txn && committed >= options.txn.version) {
       return { table, version: snapshot?.version ?? -1, files: 0, rows: 0, skipped: true };
     }
-    const { actions, written } = await prepare(db, tableDir, table, snapshot, events, options);
+    const offsets = options.offsets;
+    const rows =
+      options.txn && offsets && committed >= 0
+        ? events.filter((_, i) => (offsets[i] as number) > committed)
+        : events;
+    const { actions, written } = await prepare(db, tableDir, table, snapshot, rows, options);
     const version = snapshot ? snapshot.version + 1 : 0;
     try {
       await options.beforeCommit?.();
@@ -95,7 +107,7 @@ export async function appendEvents(
         table,
         version,
         files: written.length,
-        rows: events.length,
+        rows: rows.length,
         skipped: false,
       };
       // The commit stands whatever happens here: a failed checkpoint is reported, not thrown,

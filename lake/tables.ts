@@ -21,6 +21,11 @@ export interface TableSpec {
   columns: readonly DeltaField[];
   /** Compaction's sort order; a column the table lacks is skipped. */
   sortBy: readonly string[];
+  /**
+   * Retention (`vacuum --retain`) leaves its partitions alone: rows whose age says nothing about
+   * whether they are still needed (indicators valid for years, the analysts' audit trail).
+   */
+  keepOnRetention?: boolean;
 }
 
 /** The day partition column every table has. */
@@ -51,13 +56,13 @@ export const SENSOR_TABLE: TableSpec = {
 
 /** The tables that are not sensor tables, by name. */
 export const SYSTEM_TABLES: Readonly<Record<string, TableSpec>> = {
-  /** Events that triage raised as alerts, as the stream saw them, plus their sensor. */
+  /** Events that triage raised as alerts, as the stream saw them; `is_alert` is Metron's text "true". */
   alerts: {
     partitioning: 'day',
     timeColumn: 'timestamp',
     columns: [
       ...EVENT_HEAD,
-      field('is_alert', 'boolean'),
+      field('is_alert', 'string'),
       field('threat', struct(field('triage', struct(field('score', 'double'))))),
     ],
     sortBy: ['timestamp'],
@@ -137,6 +142,26 @@ export const SYSTEM_TABLES: Readonly<Record<string, TableSpec>> = {
       field('meta_alert', 'string'),
     ],
     sortBy: ['alert_guid', 'timestamp'],
+    keepOnRetention: true,
+  },
+  /** Threat-intel indicators by Metron type (`palisade batch intel load`); the stream's store is read from it. */
+  threatintel: {
+    partitioning: 'day',
+    timeColumn: 'timestamp',
+    columns: [
+      // When the row was loaded.
+      field('timestamp', 'long'),
+      field('type', 'string'),
+      // As lookups compare it: trimmed, lower-cased unless an IPv4 address or block.
+      field('indicator', 'string'),
+      field('kind', 'string'),
+      field('source', 'string'),
+      field('stix_id', 'string'),
+      // Epoch ms from which the indicator no longer counts; null: no end.
+      field('valid_until', 'long'),
+    ],
+    sortBy: ['type', 'indicator'],
+    keepOnRetention: true,
   },
 };
 

@@ -1,15 +1,7 @@
 import { statSync } from 'node:fs';
-import { createLogger, createTelemetry, type GlobalConfig, UsageError } from '#core';
+import { checkInputFiles, createLogger, createTelemetry, STDIN, UsageError } from '#core';
 import { type AppendResult, openLakeWriter } from '#lake';
-import {
-  buildSensor,
-  loadGlobalConfig,
-  loadSensorConfig,
-  type PipelineSummary,
-  type PipelineTotals,
-  runFiles,
-  STDIN,
-} from '#streaming';
+import { loadIntelStore, loadStages, type PipelineSummary, type PipelineTotals, runFiles } from '#streaming';
 import { progressLine } from '../progress.js';
 
 export interface IngestOptions {
@@ -24,36 +16,30 @@ export interface IngestOptions {
   maxRecordBytes?: number;
   /** How many per-record errors to print before only counting them. */
   showErrors?: number;
-}
-
-/** Check every input file before any work starts. */
-function checkFiles(files: readonly string[]): void {
-  if (files.length === 0) throw new UsageError('no input files given');
-  if (files.filter((f) => f === STDIN).length > 1)
-    throw new UsageError("'-' (standard input) can be given once");
-  for (const f of files) {
-    if (f === STDIN) continue;
-    let isFile = false;
-    try {
-      isFile = statSync(f).isFile();
-    } catch {
-      throw new UsageError(`file not found: ${f}`);
-    }
-    if (!isFile) throw new UsageError(`not a file: ${f}`);
-  }
+  /** A MaxMind-format city database instead of the bundled one. */
+  geoDb?: string;
+  /** Parse only: skip the sensor's enrichment config. */
+  enrich?: boolean;
 }
 
 /** Parse files with a sensor's parser into the lake; prints a summary and returns it. */
 export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
-  const sensor = loadSensorConfig(options.configDir, options.sensor);
   const now = options.now === undefined ? undefined : parseNow(options.now);
-  const parser = buildSensor(sensor.sensor, sensor.file, sensor.config, {
-    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
-    ...(now === undefined ? {} : { now: () => now }),
-    ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
-    ...optionalGlobals(loadGlobalConfig(options.configDir)),
+  const stages = loadStages(options.configDir, options.sensor, {
+    parser: {
+      ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+      ...(now === undefined ? {} : { now: () => now }),
+      ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
+    },
+    sources: {
+      ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
+      // Threat intel is what `palisade batch intel load` put in this lake.
+      ...(options.enrich === false ? {} : { intel: await loadIntelStore(options.lake) }),
+    },
+    noEnrichment: options.enrich === false,
   });
-  checkFiles(options.files);
+  const sensor = { sensor: stages.sensor };
+  checkInputFiles(options.files, { stdin: true });
   const totalBytes = options.files.includes(STDIN)
     ? undefined
     : options.files.reduce((n, f) => n + statSync(f).size, 0);
@@ -64,7 +50,7 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   let shown = 0;
   try {
     const summary = await runFiles(options.files, {
-      parser,
+      stages,
       lake,
       ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
       batchSize: options.batchSize,
@@ -85,7 +71,7 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       process.stderr.write(`warning: … and ${shown - limit} more; all are in the errors table\n`);
     const files = options.files.length;
     process.stdout.write(
-      `${sensor.sensor}: ${summary.events} events, ${summary.errors} errors` +
+      `${sensor.sensor}: ${summary.events} events, ${summary.alerts} alerts, ${summary.errors} errors` +
         (summary.filtered ? `, ${summary.filtered} filtered out` : '') +
         ` from ${summary.records} records in ${files} file${files === 1 ? '' : 's'} (${seconds.toFixed(2)} s)\n`,
     );
@@ -115,8 +101,6 @@ function describeCommits(commits: readonly AppendResult[]): string[] {
     return `${table} ${versions} (+${rows} rows${commitCount}, ${files} file${files === 1 ? '' : 's'})`;
   });
 }
-
-const optionalGlobals = (globals: GlobalConfig | undefined) => (globals ? { globals } : {});
 
 /** `--now`: ISO 8601 with a zone (or a date), or epoch milliseconds. */
 function parseNow(text: string): number {

@@ -4,7 +4,7 @@ import { InfraError, UsageError } from '#core';
 import { type Action, type AddFile, CommitConflict, readSnapshot, writeCommit } from '../delta/log.js';
 import { listTables } from '../sql.js';
 import { checkTableName } from '../table.js';
-import { DAY_COLUMN, dayOf } from '../tables.js';
+import { DAY_COLUMN, dayOf, tableSpec } from '../tables.js';
 import { listDataFiles, removeEmptyPartitionDirs } from './data-files.js';
 
 /** Seven days, Delta's default retention for files no longer referenced. */
@@ -91,7 +91,7 @@ export async function vacuumTable(
     dirsRemoved: 0,
   };
   if (!(await readSnapshot(tableDir))) throw new UsageError(`no table '${table}' in ${lakeDir}`);
-  if (options.retainMs !== undefined) {
+  if (options.retainMs !== undefined && !tableSpec(table).keepOnRetention) {
     report.keepFrom = dayOf(now - options.retainMs);
     await dropPartitions(tableDir, report.keepFrom, report, options);
   }

@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { Event } from '#core';
+import { classifyIndicator, type Event, type IndicatorKind } from '#core';
 
 /**
  * Threat-intelligence indicators held in memory for exact lookups, by type (Metron's threat
@@ -9,7 +9,7 @@ import type { Event } from '#core';
  * subdomains. A hit writes Metron's `threatintels.<adapter>.<field>.<type> = "alert"`.
  */
 
-export type IndicatorKind = 'ip' | 'cidr' | 'domain' | 'url' | 'hash' | 'other';
+export type { IndicatorKind };
 
 /** The indicators of one type, built once (add, then `freeze` sorts), then looked up. */
 class TypeIndicators {
@@ -20,49 +20,41 @@ class TypeIndicators {
   private readonly domains = new Set<string>();
 
   add(indicator: string): IndicatorKind {
-    const text = indicator.trim();
-    if (isIPv4(text)) {
-      this.pendingV4.push(ipv4Number(text));
-      return 'ip';
-    }
-    const slash = text.indexOf('/');
-    if (slash > 0 && isIPv4(text.slice(0, slash)) && /^\d{1,2}$/.test(text.slice(slash + 1))) {
-      const bits = Number(text.slice(slash + 1));
-      if (bits <= 32) {
+    const { kind, value } = classifyIndicator(indicator);
+    switch (kind) {
+      case 'ip':
+        this.pendingV4.push(ipv4Number(value));
+        break;
+      case 'cidr': {
+        const slash = value.indexOf('/');
+        const bits = Number(value.slice(slash + 1));
         let set = this.cidrs.get(bits);
         if (set === undefined) {
           set = new Set();
           this.cidrs.set(bits, set);
         }
-        set.add(network(ipv4Number(text.slice(0, slash)), bits));
-        return 'cidr';
+        set.add(network(ipv4Number(value.slice(0, slash)), bits));
+        break;
       }
+      case 'domain':
+        this.domains.add(value);
+        break;
+      default:
+        this.strings.add(value);
     }
-    const lower = text.toLowerCase();
-    if (/^[a-f0-9]{32}$|^[a-f0-9]{40}$|^[a-f0-9]{64}$/.test(lower)) {
-      this.strings.add(lower);
-      return 'hash';
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-      this.strings.add(lower);
-      return 'url';
-    }
-    if (/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z]{2,63}\.?$/.test(lower)) {
-      this.domains.add(lower.replace(/\.$/, ''));
-      return 'domain';
-    }
-    this.strings.add(lower);
-    return 'other';
+    return kind;
   }
 
-  /** Sort what was added; lookups see it from then on. */
+  /** Sort what was added, dropping repeats; lookups see it from then on. */
   freeze(): void {
     if (this.pendingV4.length === 0) return;
     const all = new Uint32Array(this.v4.length + this.pendingV4.length);
     all.set(this.v4);
     all.set(this.pendingV4, this.v4.length);
     all.sort();
-    this.v4 = all;
+    let n = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i] as number;
+    this.v4 = n === all.length ? all : all.slice(0, n);
     this.pendingV4 = [];
   }
 

@@ -5,6 +5,7 @@ import {
   type EventError,
   type FieldValue,
   type SensorEnrichmentConfig,
+  triageConfigSchema,
 } from '#core';
 import {
   bindHosts,
@@ -21,6 +22,7 @@ import {
   type Value,
 } from '#stellar';
 import { buildTriage, type Triage } from '../triage.js';
+import type { ReverseDns } from './dns.js';
 import type { GeoDatabase } from './geo.js';
 import { geoGet } from './geo.js';
 import { type IntelStore, markThreats } from './intel.js';
@@ -29,9 +31,12 @@ import { type IntelStore, markThreats } from './intel.js';
  * Metron's enrichment and threat-intel stages for one sensor, from its enrichment config
  * (`enrichment.fieldMap`, `threatIntel.fieldMap`, `fieldToTypeMap`, `triageConfig`), run on
  * each parsed event in Metron's order: enrichment adapters (`geo`, `host`, `hbaseEnrichment`,
- * `stellar`), then threat-intel adapters (`hbaseThreatIntel`, `stellar`), then triage.
+ * `stellar`), then threat-intel adapters (`hbaseThreatIntel`, `stellar`); the pipeline runs
+ * the config's triage after scoring.
  *
  * - `geo`: `enrichments.geo.<field>.<locID|country|city|…>` from the geo database.
+ * - `dns` (Palisade's): `enrichments.dns.<field>.name`, the PTR name of the address, when the
+ *   resolver answered in time; a lookup that answers later serves the next batches.
  * - `host`: `enrichments.host.<field>.known_info.<key>` from the global config's
  *   `enrichment.host.known_hosts` list (entries with an `ip`).
  * - `hbaseEnrichment`: for each type `fieldToTypeMap` gives the field,
@@ -68,6 +73,9 @@ export class EnrichmentValues {
 
 export interface EnrichmentSources {
   geo?: GeoDatabase;
+  /** Reverse DNS (the `dns` adapter), and how long a batch waits for its lookups (ms). */
+  dns?: ReverseDns;
+  dnsWaitMs?: number;
   /** Threat-intel indicators (`hbaseThreatIntel`, ENRICHMENT_EXISTS on the threat-intel table). */
   intel?: IntelStore;
   /** Enrichment values (`hbaseEnrichment`, ENRICHMENT_GET on the enrichment table). */
@@ -79,11 +87,24 @@ export interface EnrichmentSources {
 }
 
 export interface Enricher {
-  /** Enrich and triage one event in place; returns the failures (the event goes on regardless). */
-  apply(event: Event): EventError[];
+  /**
+   * Start the lookups a batch needs that go over the network (reverse DNS) and wait for them
+   * a bounded time, so that {@link enrich} then reads them from memory.
+   */
+  prepare?(events: readonly Event[]): Promise<void>;
+  /**
+   * Enrich one event in place (enrichment adapters, then threat-intel adapters); returns the
+   * failures. The event goes on regardless, as in Metron.
+   */
+  enrich(event: Event): EventError[];
+  /** The sensor's threat triage (alert marking, and the `triageConfig` rules); run after scoring. */
+  readonly triage: Triage;
 }
 
 type Side = 'enrichment' | 'threatIntel';
+
+/** How long a batch waits for its reverse-DNS lookups by default: a slow resolver costs at most this. */
+const DEFAULT_DNS_WAIT_MS = 100;
 
 interface StellarGroup {
   name: string;
@@ -112,16 +133,17 @@ export function buildEnrichment(
       return [];
     };
     for (const adapter of Object.keys(fieldMap)) {
-      if (!['geo', 'host', 'hbaseEnrichment', 'hbaseThreatIntel', 'stellar'].includes(adapter)) {
+      if (!['geo', 'dns', 'host', 'hbaseEnrichment', 'hbaseThreatIntel', 'stellar'].includes(adapter)) {
         problems.push({
           file,
           path: `${name}.fieldMap.${adapter}`,
-          message: `unknown adapter '${adapter}' (geo, host, hbaseEnrichment, hbaseThreatIntel, stellar)`,
+          message: `unknown adapter '${adapter}' (geo, dns, host, hbaseEnrichment, hbaseThreatIntel, stellar)`,
         });
       }
     }
     return {
       geo: fieldsOf('geo'),
+      dns: fieldsOf('dns'),
       host: fieldsOf('host'),
       values: fieldsOf('hbaseEnrichment'),
       threats: fieldsOf('hbaseThreatIntel'),
@@ -133,6 +155,9 @@ export function buildEnrichment(
   const threatIntel = side('threatIntel');
   if (enrichment.geo.length > 0 && sources.geo === undefined)
     problems.push({ file, path: 'enrichment.fieldMap.geo', message: 'geo enrichment needs a geo database' });
+  const dnsFields = [...enrichment.dns, ...threatIntel.dns];
+  if (dnsFields.length > 0 && sources.dns === undefined)
+    problems.push({ file, path: 'enrichment.fieldMap.dns', message: 'dns enrichment needs a resolver' });
   if ((enrichment.threats.length > 0 || threatIntel.threats.length > 0) && sources.intel === undefined)
     problems.push({
       file,
@@ -141,19 +166,25 @@ export function buildEnrichment(
     });
   let triage: Triage | undefined;
   try {
-    if (config.threatIntel.triageConfig !== undefined)
-      triage = buildTriage(config.threatIntel.triageConfig, file);
+    // Without a triageConfig there are no rules to score by, but an event with threat-intel
+    // hits is still an alert, as Metron's threat-intel join marks it.
+    triage = buildTriage(config.threatIntel.triageConfig ?? triageConfigSchema.parse({}), file);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     problems.push(...e.problems);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || triage === undefined) throw new ConfigError(problems);
 
   const runSide = (s: typeof enrichment, name: Side, event: Event, errors: EventError[]) => {
     for (const field of s.geo) {
       const value = event[field];
       const found = typeof value === 'string' ? sources.geo?.lookup(value) : undefined;
       if (found) for (const [k, v] of Object.entries(found)) event[`enrichments.geo.${field}.${k}`] = v;
+    }
+    for (const field of s.dns) {
+      const value = event[field];
+      const name = typeof value === 'string' ? sources.dns?.cached(value) : undefined;
+      if (typeof name === 'string') event[`enrichments.dns.${field}.name`] = name;
     }
     for (const field of s.host) {
       const value = event[field];
@@ -185,15 +216,29 @@ export function buildEnrichment(
     }
   };
 
+  const dns = sources.dns;
+  const prepare =
+    dns && dnsFields.length > 0
+      ? async (events: readonly Event[]) => {
+          const ips = new Set<string>();
+          for (const event of events)
+            for (const field of dnsFields) {
+              const value = event[field];
+              if (typeof value === 'string') ips.add(value);
+            }
+          await dns.prefetch(ips, { waitMs: sources.dnsWaitMs ?? DEFAULT_DNS_WAIT_MS });
+        }
+      : undefined;
+
   return {
-    apply(event) {
+    ...(prepare ? { prepare } : {}),
+    enrich(event) {
       const errors: EventError[] = [];
       runSide(enrichment, 'enrichment', event, errors);
       runSide(threatIntel, 'threatIntel', event, errors);
-      const failed = triage?.apply(event);
-      if (failed) errors.push(failed);
       return errors;
     },
+    triage,
   };
 }
 

@@ -3,6 +3,8 @@ import type { AppendResult, LakeWriter } from '#lake';
 
 /** The errors table's name. */
 export const ERRORS_TABLE = 'errors';
+/** The alerts table's name. */
+export const ALERTS_TABLE = 'alerts';
 
 /**
  * Buffers events per table and appends them to the lake in batches: one Delta commit per
@@ -29,6 +31,11 @@ export class LakeSink {
     }
     buffer.push(event);
     if (++this.buffered >= this.batchSize) await this.flush();
+  }
+
+  /** Queue events for `table`; flushes when the batch is full. */
+  async writeAll(table: string, events: readonly Event[]): Promise<void> {
+    for (const event of events) await this.write(table, event);
   }
 
   /** Append everything buffered. */

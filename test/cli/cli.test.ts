@@ -83,7 +83,7 @@ describe('ingest then sql', () => {
     const raw = fixtureLines('bro', 'raw', 'BroExampleOutput').length;
     const broken = fixtureLines('..', '..', '..', 'config', 'samples', 'bro', 'broken-lines.log').length;
     expect(r.stdout).toContain(
-      `bro: ${raw} events, ${broken} errors from ${raw + broken} records in 2 files`,
+      `bro: ${raw} events, 0 alerts, ${broken} errors from ${raw + broken} records in 2 files`,
     );
     expect(r.stderr).toMatch(/broken-lines\.log:1: not valid JSON/);
     expect(r.stderr).toMatch(/broken-lines\.log:3: field ts: required field is missing/);
@@ -161,7 +161,12 @@ describe('palisade demo', () => {
     for (let run = 0; run < 2; run++) {
       const r = palisade(['demo', '--lake', lake]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Summary: \d+ events in table bro, 3 errors in table errors/);
+      expect(r.stdout).toMatch(
+        /Summary: \d+ events in table bro \(enriched with geo and threat intel\), 587 alerts in table alerts, 3 errors in table errors/,
+      );
+      // The demo's indicators are in the lake, and each alert is a hit on one of them.
+      expect(r.stdout).toMatch(/2 threat-intel indicators loaded/);
+      expect(r.stdout).toMatch(/95\.163\.121\.204\s+│\s+RU\s+│\s+357/);
       expect(r.stdout).toMatch(/Top talkers/);
       expect(r.stdout).toMatch(/ip_src_addr\s+│\s+events/);
       expect(r.stdout).toMatch(/\(10 rows\)/);
@@ -361,7 +366,7 @@ describe('palisade ingest options', () => {
       input: `${line}\n`,
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^bro: 1 events, 0 errors from 1 records in 1 file/);
+    expect(r.stdout).toMatch(/^bro: 1 events, 0 alerts, 0 errors from 1 records in 1 file/);
   });
 
   it('refuses a bad zone, clock or size with exit code 2 and one line', () => {

@@ -21,7 +21,7 @@ describe('delta-rs reads Palisade tables', () => {
   let sqlCount = 0;
 
   beforeAll(() => {
-    const r = palisade(['ingest', '--sensor', 'bro', '--lake', lake, ...samples]);
+    const r = palisade(['ingest', '--sensor', 'bro', '--lake', lake, '--no-enrich', ...samples]);
     expect(r.code, r.stderr).toBe(0);
     const c = palisade(['sql', '--lake', lake, '--format', 'json', 'SELECT count(*) AS n FROM bro']);
     sqlCount = JSON.parse(c.stdout).n;

@@ -1,4 +1,4 @@
-// The lake's system tables (alerts, errors, pcap, profiles, alert_actions) as other engines
+// The lake's system tables (alerts, errors, pcap, profiles, alert_actions, threatintel) as other engines
 // see them: delta-rs (python `deltalake`) and DuckDB (python `duckdb` on the files delta-rs
 // lists) must agree with Palisade's SQL on rows, columns, types and partitions, at the latest
 // and an older version, and after compaction and vacuum. pcap is partitioned by day and hour.
@@ -28,7 +28,7 @@ const ROWS: Record<string, (batch: number, n: number) => Event[]> = {
       guid: `a${b}-${i}`,
       'source.type': 'bro',
       ip_src_addr: `10.0.0.${i}`,
-      is_alert: true,
+      is_alert: 'true',
       'threat.triage.score': 50 + i,
     })),
   errors: (b, n) =>
@@ -79,6 +79,15 @@ const ROWS: Record<string, (batch: number, n: number) => Event[]> = {
       action: 'status',
       status: 'open',
     })),
+  threatintel: (b, n) =>
+    Array.from({ length: n }, (_, i) => ({
+      timestamp: T0 + i * MIN,
+      type: 'malicious_ip',
+      indicator: `192.0.${b}.${i}`,
+      kind: 'ip',
+      source: 'feed.csv',
+      valid_until: i % 2 === 0 ? null : T0 + 30 * 86_400_000,
+    })),
 };
 
 const TABLES = Object.keys(SYSTEM_TABLES).sort();
@@ -98,7 +107,7 @@ async function engines(
   const script = `
 import sys, json, deltalake, duckdb
 lake, version, tables = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
-KEYS = {'alerts': 'guid', 'errors': 'guid', 'pcap': 'community_id', 'profiles': 'entity', 'alert_actions': 'action_id'}
+KEYS = {'alerts': 'guid', 'errors': 'guid', 'pcap': 'community_id', 'profiles': 'entity', 'alert_actions': 'action_id', 'threatintel': 'indicator'}
 out = {}
 for name in tables:
     dt = deltalake.DeltaTable(f'{lake}/{name}', version=int(version)) if version else deltalake.DeltaTable(f'{lake}/{name}')
@@ -148,6 +157,7 @@ const KEYS: Record<string, string> = {
   pcap: 'community_id',
   profiles: 'entity',
   alert_actions: 'action_id',
+  threatintel: 'indicator',
 };
 
 describe('system tables read by delta-rs and DuckDB', () => {

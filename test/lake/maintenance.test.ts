@@ -388,6 +388,20 @@ describe('vacuum', () => {
     expect((await liveFiles(lake, 't')).version).toBe(v0);
   });
 
+  it('leaves threat intel and the audit trail out of retention: their age says nothing of their use', async () => {
+    const old = (i: number): Event => ({
+      timestamp: T0,
+      type: 'malicious_ip',
+      indicator: `10.9.9.${i}`,
+      kind: 'ip',
+    });
+    await writer.append('threatintel', [old(1), old(2)]);
+    const r = await vacuumTable(lake, 'threatintel', { retainMs: 1.5 * DAY, now: NOW });
+    expect(r.partitionsDropped).toEqual([]);
+    expect(r.keepFrom).toBeUndefined();
+    expect(await query(lake, 'SELECT count(*) AS n FROM threatintel')).toEqual([{ n: 2 }]);
+  });
+
   it('drops partitions older than the retention in one DELETE commit', async () => {
     const logBefore = logFiles();
     const r = await vacuumTable(lake, 't', { retainMs: 1.5 * DAY, now: NOW });

@@ -27,13 +27,21 @@ describe("every Bro line of Metron's fixtures lands in bro or in errors", () => 
     const writer = await openLakeWriter(lake);
     const parser = buildSensor('bro', 'test', { parser: 'bro', parserConfig: {}, fieldTransformations: [] });
     const telemetry = createTelemetry();
-    const summary = await runFiles(files, { parser, lake: writer, batchSize: 500, telemetry });
+    const summary = await runFiles(files, {
+      stages: { sensor: 'bro', parser },
+      lake: writer,
+      batchSize: 500,
+      telemetry,
+    });
     writer.close();
     expect(summary.events + summary.errors).toBe(lines.length);
     expect(summary.errors).toBe(3);
     const metrics = await telemetry.registry.metrics();
     expect(metrics).toContain(`palisade_events_total{stage="parse",sensor="bro"} ${summary.events}`);
-    expect(metrics).toContain('palisade_errors_total{stage="parse",sensor="bro"} 3');
+    const parseErrors = [
+      ...metrics.matchAll(/palisade_errors_total\{stage="parser_error",reason="[^"]+",sensor="bro"\} (\d+)/g),
+    ];
+    expect(parseErrors.reduce((n, m) => n + Number(m[1]), 0)).toBe(3);
     expect(metrics).toMatch(/palisade_lake_commit_seconds_count\{table="bro"\} [3-9]/);
 
     const sql = await openSql(lake);

@@ -47,7 +47,10 @@ describe("Metron's enrichment integration test", () => {
   const errors: EventError[][] = [];
   for (const line of fixtureLines('test', 'parsed', 'TestExampleParsed')) {
     const event = JSON.parse(line) as Event;
-    errors.push(stage.apply(event));
+    const failed = [...stage.enrich(event)];
+    const triaged = stage.triage?.apply(event);
+    if (triaged) failed.push(triaged);
+    errors.push(failed);
     events.push(event);
   }
   const THREAT = '10.0.2.3';

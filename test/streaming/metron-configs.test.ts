@@ -63,7 +63,7 @@ describe("Metron's sensor configs drive ingestion unchanged", () => {
       const writer = await openLakeWriter(lake);
       let summary: Awaited<ReturnType<typeof runFiles>>;
       try {
-        summary = await runFiles([input], { parser, lake: writer });
+        summary = await runFiles([input], { stages: { sensor: parser.sensor, parser }, lake: writer });
       } finally {
         writer.close();
       }

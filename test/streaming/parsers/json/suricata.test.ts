@@ -183,7 +183,11 @@ describe('suricata fields by their dotted names', () => {
       parserConfig: {},
       fieldTransformations: [],
     });
-    const summary = await runFiles([EVE], { parser, lake: writer, batchSize: 100 });
+    const summary = await runFiles([EVE], {
+      stages: { sensor: 'suricata', parser },
+      lake: writer,
+      batchSize: 100,
+    });
     writer.close();
     expect(summary.events).toBe(raw.length);
     expect(summary.errors).toBe(0);

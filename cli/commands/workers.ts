@@ -1,0 +1,160 @@
+import { createLogger, createTelemetry, InfraError, type Telemetry, UsageError } from '#core';
+import { openLakeWriter } from '#lake';
+import {
+  ensureTopics,
+  type HealthServer,
+  kafkaClient,
+  knownSensors,
+  listTopics,
+  loadIntelStore,
+  loadSensorConfig,
+  loadStages,
+  outputTopics,
+  type SensorStages,
+  startHealthServer,
+  startIndexWorker,
+  startStreamWorker,
+  type Worker,
+} from '#streaming';
+
+export interface StreamCommandOptions {
+  bootstrap: string;
+  config: string;
+  sensors?: string;
+  group: string;
+  geoDb?: string;
+  /** A lake whose `threatintel` table holds the indicators (`palisade batch intel load`). */
+  lake?: string;
+  partitions: number;
+  topicPrefix: string;
+  metricsPort?: number;
+  metricsHost?: string;
+}
+
+export interface IndexCommandOptions {
+  bootstrap: string;
+  lake: string;
+  group: string;
+  partitions: number;
+  topicPrefix: string;
+  metricsPort?: number;
+  metricsHost?: string;
+}
+
+/** `palisade stream`: parse → enrich → score → triage from the sensor topics to indexing/alerts/errors. */
+export async function stream(options: StreamCommandOptions): Promise<void> {
+  const log = createLogger('stream', process.env.PALISADE_LOG ?? 'info');
+  const explicit = options.sensors !== undefined;
+  const names = explicit ? splitList(options.sensors as string, '--sensors') : knownSensors(options.config);
+  // Every config is loaded (and every problem reported) before anything connects.
+  const topicOf = new Map(
+    names.map((sensor) => [
+      sensor,
+      options.topicPrefix + (loadSensorConfig(options.config, sensor).config.sensorTopic ?? sensor),
+    ]),
+  );
+  const topics = outputTopics(options.topicPrefix);
+  const kafka = kafkaClient(options.bootstrap, 'palisade-stream', log);
+  const existing = await listTopics(kafka);
+  let sensors = names;
+  if (explicit) {
+    await ensureTopics(kafka, [...topicOf.values()], options.partitions);
+  } else {
+    sensors = names.filter((s) => existing.has(topicOf.get(s) as string));
+    if (sensors.length === 0) {
+      throw new UsageError(
+        `none of the configured sensors has a topic on ${options.bootstrap} (looked for: ${[...topicOf.values()].join(', ')}); pass --sensors to create them`,
+      );
+    }
+  }
+  const intel = options.lake === undefined ? undefined : await loadIntelStore(options.lake);
+  if (intel) log.info({ indicators: intel.sizes() }, 'threat intel loaded');
+  const sources = {
+    ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
+    ...(intel ? { intel } : {}),
+  };
+  const stages = new Map<string, SensorStages>();
+  for (const sensor of sensors)
+    stages.set(topicOf.get(sensor) as string, loadStages(options.config, sensor, { sources }));
+  await ensureTopics(kafka, Object.values(topics), options.partitions);
+  const telemetry = createTelemetry();
+  const health = await maybeHealth(telemetry, options);
+  const worker = await startStreamWorker({ kafka, groupId: options.group, stages, topics, telemetry, log });
+  process.stderr.write(
+    `stream: group ${options.group} on ${[...stages.keys()].join(', ')} → ${Object.values(topics).join(', ')}` +
+      (health ? `; metrics on http://${options.metricsHost ?? '127.0.0.1'}:${health.port}/metrics` : '') +
+      '\n',
+  );
+  await runUntilStopped(worker, health, 'stream');
+}
+
+/** `palisade index`: land indexing/alerts/errors in the lake, offsets committed after the lake. */
+export async function index(options: IndexCommandOptions): Promise<void> {
+  const log = createLogger('index', process.env.PALISADE_LOG ?? 'info');
+  const kafka = kafkaClient(options.bootstrap, 'palisade-index', log);
+  const topics = outputTopics(options.topicPrefix);
+  await ensureTopics(kafka, Object.values(topics), options.partitions);
+  const lake = await openLakeWriter(options.lake);
+  try {
+    const telemetry = createTelemetry();
+    const health = await maybeHealth(telemetry, options);
+    const worker = await startIndexWorker({ kafka, groupId: options.group, lake, topics, telemetry, log });
+    process.stderr.write(
+      `index: group ${options.group} on ${Object.values(topics).join(', ')} → lake ${options.lake}` +
+        (health ? `; metrics on http://${options.metricsHost ?? '127.0.0.1'}:${health.port}/metrics` : '') +
+        '\n',
+    );
+    await runUntilStopped(worker, health, 'index');
+  } finally {
+    lake.close();
+  }
+}
+
+async function maybeHealth(
+  telemetry: Telemetry,
+  options: { metricsPort?: number; metricsHost?: string },
+): Promise<HealthServer | undefined> {
+  if (options.metricsPort === undefined) return undefined;
+  return startHealthServer(telemetry, {
+    port: options.metricsPort,
+    ...(options.metricsHost ? { host: options.metricsHost } : {}),
+  });
+}
+
+/**
+ * Run until SIGTERM or SIGINT (finish the batch in hand, commit, leave the group), or until
+ * the worker gives up after its retries; then stop serving metrics.
+ */
+async function runUntilStopped(
+  worker: Worker,
+  health: HealthServer | undefined,
+  name: string,
+): Promise<void> {
+  const onSignal = (signal: string) => {
+    process.stderr.write(`${name}: ${signal}, finishing the batch in hand…\n`);
+    health?.draining();
+    void worker.stop();
+  };
+  const term = () => onSignal('SIGTERM');
+  const int = () => onSignal('SIGINT');
+  process.once('SIGTERM', term);
+  process.once('SIGINT', int);
+  try {
+    const failure = await worker.done;
+    if (failure !== undefined) throw new InfraError('worker.failed', `${name} stopped: ${failure}`);
+    process.stderr.write(`${name}: stopped cleanly\n`);
+  } finally {
+    process.off('SIGTERM', term);
+    process.off('SIGINT', int);
+    await health?.close();
+  }
+}
+
+function splitList(text: string, option: string): string[] {
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UsageError(`${option}: expected a comma-separated list`);
+  return items;
+}

@@ -1,0 +1,128 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { type Event, faultPoint, type Logger, type Telemetry } from '#core';
+import { type AppendResult, checkTableName, type LakeWriter } from '#lake';
+import { errorRecord } from '../error-record.js';
+import { ALERTS_TABLE, ERRORS_TABLE } from '../sinks/lake.js';
+import { type OutputTopics, outputTopics } from './client.js';
+import { decodeEvent } from './codec.js';
+import { type Worker, workerLifecycle } from './worker.js';
+
+/**
+ * `palisade index`: a consumer group on `indexing`, `alerts` and `errors` that lands each
+ * fetched batch in the lake — events in their sensor's table (`source.type`), alerts in
+ * `alerts`, errors in `errors` — and commits the Kafka offsets only after the lake commits.
+ *
+ * Every lake commit carries a Delta `txn` action: app id `<topic>-<partition>`, version the
+ * batch's last offset. A worker killed between the lake commit and the offset commit reads the
+ * batch again, and the lake leaves out every event at or before the version it recorded — so
+ * nothing is added twice however the replayed batches are cut, and nothing is lost because
+ * offsets never run ahead of the lake. A message that is not an encoded event goes to `errors`
+ * with its bytes (`indexing_error`).
+ */
+
+export interface IndexWorkerOptions {
+  kafka: Kafka;
+  groupId: string;
+  lake: LakeWriter;
+  /** Topics to land (default `indexing`, `alerts`, `errors`). */
+  topics?: OutputTopics;
+  /** The broker waits for this many bytes (or `maxWaitMs`) before answering a fetch: bigger files. */
+  minBytes?: number;
+  maxWaitMs?: number;
+  telemetry?: Telemetry;
+  log?: Logger;
+}
+
+/** Table a message of `topic` lands in. */
+function tableOf(topics: OutputTopics, topic: string, event: Event): string {
+  if (topic === topics.alerts) return ALERTS_TABLE;
+  if (topic === topics.errors) return ERRORS_TABLE;
+  const type = event['source.type'];
+  if (typeof type !== 'string') throw new Error('event has no source.type to name its table');
+  return checkTableName(type);
+}
+
+export async function startIndexWorker(options: IndexWorkerOptions): Promise<Worker> {
+  const { kafka, groupId, lake, telemetry, log } = options;
+  const topics = options.topics ?? outputTopics();
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    readUncommitted: false,
+    minBytes: options.minBytes ?? 256 * 1024,
+    maxWaitTimeInMs: options.maxWaitMs ?? 500,
+    maxBytesPerPartition: 16 * 1024 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+  });
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload) => {
+    if (batch.messages.length === 0 || isStale()) return;
+    const started = performance.now();
+    telemetry?.inFlight.inc({ worker: 'index' });
+    try {
+      const appId = `${batch.topic}-${batch.partition}`;
+      const last = Number(batch.lastOffset());
+      const byTable = new Map<string, { events: Event[]; offsets: number[] }>();
+      const add = (table: string, event: Event, offset: number) => {
+        let entry = byTable.get(table);
+        if (entry === undefined) {
+          entry = { events: [], offsets: [] };
+          byTable.set(table, entry);
+        }
+        entry.events.push(event);
+        entry.offsets.push(offset);
+      };
+      for (const message of batch.messages) {
+        const offset = Number(message.offset);
+        const bytes = message.value ?? Buffer.alloc(0);
+        try {
+          const event = decodeEvent(bytes);
+          add(tableOf(topics, batch.topic, event), event, offset);
+        } catch (e) {
+          add(
+            ERRORS_TABLE,
+            errorRecord(
+              { stage: 'indexing_error', code: 'indexing.decode', message: (e as Error).message },
+              bytes,
+              { sensor: batch.topic, file: `kafka://${batch.topic}/${batch.partition}`, line: offset },
+            ),
+            offset,
+          );
+        }
+      }
+      const results: AppendResult[] = [];
+      for (const [table, { events, offsets }] of byTable) {
+        const stop = telemetry?.commitSeconds.startTimer({ table });
+        results.push(await lake.append(table, events, { txn: { appId, version: last }, offsets }));
+        stop?.();
+        if (table !== ERRORS_TABLE && table !== ALERTS_TABLE)
+          telemetry?.events.inc({ stage: 'index', sensor: table }, events.length);
+      }
+      for (const r of results) if (r.warning) log?.warn({ table: r.table }, r.warning);
+      faultPoint('index.after-lake-commit');
+      // The lake holds the batch: now, and only now, the offsets move.
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: String(last + 1) },
+      ]);
+      resolveOffset(String(last));
+      await heartbeat();
+      telemetry?.lag.set(
+        { group: groupId, topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - 1 - last),
+      );
+      telemetry?.batchSeconds.observe({ worker: 'index' }, (performance.now() - started) / 1000);
+      log?.debug(
+        { appId, last, tables: results.map((r) => `${r.table} v${r.version} +${r.rows}`) },
+        'landed',
+      );
+    } finally {
+      telemetry?.inFlight.dec({ worker: 'index' });
+    }
+  };
+
+  const worker = workerLifecycle(consumer, log);
+
+  await consumer.connect();
+  for (const topic of Object.values(topics)) await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  return worker;
+}

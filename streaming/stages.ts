@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadJsonConfig, type SensorEnrichmentConfig, sensorEnrichmentConfigSchema } from '#core';
+import { ReverseDns, type ReverseDnsOptions } from './enrich/dns.js';
+import { GeoDatabase } from './enrich/geo.js';
+import { IntelStore } from './enrich/intel.js';
+import { buildEnrichment, type EnrichmentValues } from './enrich/stage.js';
+import { buildSensor, type SensorOptions } from './parsers/sensor.js';
+import type { Scorer, SensorStages } from './pipeline.js';
+import { loadGlobalConfig, loadSensorConfig } from './sensors.js';
+
+/** Sensor enrichment configs live in `<config dir>/enrichments/<sensor>.json` (Metron's shape). */
+export const ENRICHMENTS_DIR = 'enrichments';
+
+/**
+ * What enrichment reads, shared by every sensor of a process. The geo database is opened on
+ * first use (a config that has no `geo` adapter never pays for it).
+ */
+export interface StageSources {
+  /** A MaxMind-format city database (`--geo-db`); the bundled DB-IP City Lite when absent. */
+  geoDb?: string;
+  intel?: IntelStore;
+  values?: EnrichmentValues;
+}
+
+export interface LoadStagesOptions {
+  /** Parser options (`--timezone`, `--now`, `--max-record-bytes`). */
+  parser?: Omit<SensorOptions, 'globals'>;
+  sources?: StageSources;
+  /** Skip enrichment even when the sensor has an enrichment config. */
+  noEnrichment?: boolean;
+  scorers?: readonly Scorer[];
+}
+
+/** A sensor's enrichment config and its file, when `enrichments/<sensor>.json` exists. */
+export function loadEnrichmentConfig(
+  configDir: string,
+  sensor: string,
+): { file: string; config: SensorEnrichmentConfig } | undefined {
+  const file = join(configDir, ENRICHMENTS_DIR, `${sensor}.json`);
+  if (!existsSync(file)) return undefined;
+  return { file, config: loadJsonConfig(sensorEnrichmentConfigSchema, file) };
+}
+
+const geoByPath = new Map<string, GeoDatabase>();
+
+/**
+ * Build a sensor's stages from a config folder: `sensors/<sensor>.json` (parse),
+ * `enrichments/<sensor>.json` (enrichment, threat intel, triage) and `global.json`. Every
+ * problem in them is reported at once, before any record is read.
+ */
+export function loadStages(configDir: string, sensor: string, options: LoadStagesOptions = {}): SensorStages {
+  const parserConfig = loadSensorConfig(configDir, sensor);
+  const globals = loadGlobalConfig(configDir);
+  const parser = buildSensor(parserConfig.sensor, parserConfig.file, parserConfig.config, {
+    ...options.parser,
+    ...(globals ? { globals } : {}),
+  });
+  const stages: { -readonly [K in keyof SensorStages]: SensorStages[K] } = { sensor, parser };
+  if (options.scorers) stages.scorers = options.scorers;
+  const enrichment = options.noEnrichment ? undefined : loadEnrichmentConfig(configDir, sensor);
+  if (enrichment) {
+    const sources = options.sources ?? {};
+    const uses = (adapter: string) =>
+      (['enrichment', 'threatIntel'] as const).some(
+        (side) => enrichment.config[side].fieldMap[adapter] !== undefined,
+      );
+    const dns = uses('dns')
+      ? openDns(globals?.['enrichment.dns'], join(configDir, 'global.json'))
+      : undefined;
+    stages.enricher = buildEnrichment(enrichment.config, enrichment.file, {
+      ...(uses('geo') ? { geo: openGeo(sources.geoDb) } : {}),
+      ...(dns ? { dns: dns.resolver, dnsWaitMs: dns.waitMs } : {}),
+      // No indicators loaded is an empty store: a config with hbaseThreatIntel still runs.
+      intel: sources.intel ?? new IntelStore().freeze(),
+      ...(sources.values ? { values: sources.values } : {}),
+      ...(globals ? { globals } : {}),
+    });
+  }
+  return stages;
+}
+
+const dnsBySettings = new Map<string, { resolver: ReverseDns; waitMs: number }>();
+
+/**
+ * The process's reverse-DNS resolver, from the global config's `enrichment.dns` (ReverseDns
+ * options — `servers`, `timeoutMs`, `maxInFlight`, `cacheSize`, `ttlMs`, `negativeTtlMs` —
+ * plus `waitMs`, how long a batch waits for its lookups). Sensors share it and its cache.
+ */
+function openDns(settings: unknown, file: string): { resolver: ReverseDns; waitMs: number } {
+  const { waitMs, ...options } = (
+    typeof settings === 'object' && settings !== null ? settings : {}
+  ) as Record<string, unknown>;
+  const key = JSON.stringify(settings ?? {});
+  let dns = dnsBySettings.get(key);
+  if (dns === undefined) {
+    dns = {
+      resolver: new ReverseDns(options as ReverseDnsOptions, file),
+      waitMs: typeof waitMs === 'number' && waitMs >= 0 ? waitMs : 100,
+    };
+    dnsBySettings.set(key, dns);
+  }
+  return dns;
+}
+
+/** One reader per database file per process, shared by all sensors (it holds the whole file). */
+function openGeo(path: string | undefined): GeoDatabase {
+  const key = path ?? '';
+  let db = geoByPath.get(key);
+  if (db === undefined) {
+    db = path === undefined ? GeoDatabase.bundled() : GeoDatabase.open(path);
+    geoByPath.set(key, db);
+  }
+  return db;
+}
