@@ -75,7 +75,7 @@ export function buildProgram(): Command {
       },
     );
 
-  const metricsOptions = (c: Command) =>
+  const workerOptions = (c: Command) =>
     c
       .option('--metrics-port <n>', 'serve Prometheus /metrics and /health on this port', positiveInt)
       .option('--metrics-host <host>', 'interface for --metrics-port', '127.0.0.1')
@@ -83,9 +83,15 @@ export function buildProgram(): Command {
         '--topic-prefix <prefix>',
         'prefix of every topic name (sensor topics and indexing/alerts/errors)',
         '',
+      )
+      .option(
+        '--session-timeout <ms>',
+        "how long the group waits for a silent worker before moving its partitions (at least the broker's group.min.session.timeout.ms)",
+        positiveInt,
+        30_000,
       );
 
-  metricsOptions(
+  workerOptions(
     program
       .command('stream')
       .description(
@@ -104,12 +110,13 @@ export function buildProgram(): Command {
       .option('--group <id>', 'consumer group id', 'palisade-stream')
       .option('--geo-db <file>', 'MaxMind-format city database (default: the bundled DB-IP City Lite)')
       .option('--lake <dir>', "threat intel from this lake's threatintel table (palisade batch intel load)")
+      .option('--intel-refresh <duration>', 'reload that threat intel this often (0s: never)', '5m')
       .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),
   ).action(async (opts: import('./commands/workers.js').StreamCommandOptions) => {
     await (await import('./commands/workers.js')).stream(opts);
   });
 
-  metricsOptions(
+  workerOptions(
     program
       .command('index')
       .description(

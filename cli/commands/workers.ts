@@ -16,6 +16,7 @@ import {
   startStreamWorker,
   type Worker,
 } from '#streaming';
+import { parseDuration } from './batch.js';
 
 export interface StreamCommandOptions {
   bootstrap: string;
@@ -25,8 +26,11 @@ export interface StreamCommandOptions {
   geoDb?: string;
   /** A lake whose `threatintel` table holds the indicators (`palisade batch intel load`). */
   lake?: string;
+  /** How often to reload those indicators, e.g. 5m. */
+  intelRefresh: string;
   partitions: number;
   topicPrefix: string;
+  sessionTimeout: number;
   metricsPort?: number;
   metricsHost?: string;
 }
@@ -37,6 +41,7 @@ export interface IndexCommandOptions {
   group: string;
   partitions: number;
   topicPrefix: string;
+  sessionTimeout: number;
   metricsPort?: number;
   metricsHost?: string;
 }
@@ -67,8 +72,10 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
       );
     }
   }
-  const intel = options.lake === undefined ? undefined : await loadIntelStore(options.lake);
+  const lake = options.lake;
+  const intel = lake === undefined ? undefined : await loadIntelStore(lake);
   if (intel) log.info({ indicators: intel.sizes() }, 'threat intel loaded');
+  const refreshMs = parseDuration(options.intelRefresh, '--intel-refresh');
   const sources = {
     ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
     ...(intel ? { intel } : {}),
@@ -79,13 +86,40 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   await ensureTopics(kafka, Object.values(topics), options.partitions);
   const telemetry = createTelemetry();
   const health = await maybeHealth(telemetry, options);
-  const worker = await startStreamWorker({ kafka, groupId: options.group, stages, topics, telemetry, log });
+  // New indicators reach a running stream: reload the lake's table now and then and swap it in.
+  const refresh =
+    intel && lake !== undefined && refreshMs > 0
+      ? setInterval(() => {
+          loadIntelStore(lake).then(
+            (fresh) => {
+              intel.replaceWith(fresh);
+              log.info({ indicators: intel.sizes() }, 'threat intel reloaded');
+            },
+            (e: Error) =>
+              log.warn({ error: e.message }, 'threat intel reload failed; keeping the current set'),
+          );
+        }, refreshMs)
+      : undefined;
+  refresh?.unref();
+  const worker = await startStreamWorker({
+    kafka,
+    groupId: options.group,
+    stages,
+    topics,
+    sessionTimeoutMs: options.sessionTimeout,
+    telemetry,
+    log,
+  });
   process.stderr.write(
     `stream: group ${options.group} on ${[...stages.keys()].join(', ')} → ${Object.values(topics).join(', ')}` +
       (health ? `; metrics on http://${options.metricsHost ?? '127.0.0.1'}:${health.port}/metrics` : '') +
       '\n',
   );
-  await runUntilStopped(worker, health, 'stream');
+  try {
+    await runUntilStopped(worker, health, 'stream');
+  } finally {
+    if (refresh) clearInterval(refresh);
+  }
 }
 
 /** `palisade index`: land indexing/alerts/errors in the lake, offsets committed after the lake. */
@@ -98,7 +132,15 @@ export async function index(options: IndexCommandOptions): Promise<void> {
   try {
     const telemetry = createTelemetry();
     const health = await maybeHealth(telemetry, options);
-    const worker = await startIndexWorker({ kafka, groupId: options.group, lake, topics, telemetry, log });
+    const worker = await startIndexWorker({
+      kafka,
+      groupId: options.group,
+      lake,
+      topics,
+      sessionTimeoutMs: options.sessionTimeout,
+      telemetry,
+      log,
+    });
     process.stderr.write(
       `index: group ${options.group} on ${Object.values(topics).join(', ')} → lake ${options.lake}` +
         (health ? `; metrics on http://${options.metricsHost ?? '127.0.0.1'}:${health.port}/metrics` : '') +

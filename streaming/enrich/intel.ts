@@ -87,7 +87,16 @@ class TypeIndicators {
 }
 
 export class IntelStore {
-  private readonly types = new Map<string, TypeIndicators>();
+  private types = new Map<string, TypeIndicators>();
+
+  /**
+   * Take over another store's indicators, all at once: enrichers holding this store see the
+   * new set from their next lookup (a periodic reload of the lake's threat intel).
+   */
+  replaceWith(other: IntelStore): this {
+    this.types = other.types;
+    return this;
+  }
 
   /** Add one indicator of a type; says how it was read. */
   add(type: string, indicator: string): IndicatorKind {

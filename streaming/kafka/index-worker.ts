@@ -29,6 +29,11 @@ export interface IndexWorkerOptions {
   /** The broker waits for this many bytes (or `maxWaitMs`) before answering a fetch: bigger files. */
   minBytes?: number;
   maxWaitMs?: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others
+   * (default 30 s): the delay before a crashed worker's partitions are picked up.
+   */
+  sessionTimeoutMs?: number;
   telemetry?: Telemetry;
   log?: Logger;
 }
@@ -48,6 +53,7 @@ export async function startIndexWorker(options: IndexWorkerOptions): Promise<Wor
   const consumer: Consumer = kafka.consumer({
     groupId,
     readUncommitted: false,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     minBytes: options.minBytes ?? 256 * 1024,
     maxWaitTimeInMs: options.maxWaitMs ?? 500,
     maxBytesPerPartition: 16 * 1024 * 1024,

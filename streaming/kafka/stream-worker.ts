@@ -36,6 +36,11 @@ export interface StreamWorkerOptions {
   maxRecordsPerTransaction?: number;
   /** Partitions of one topic processed at once (default 1). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others
+   * (default 30 s): the delay before a crashed worker's partitions are picked up.
+   */
+  sessionTimeoutMs?: number;
   telemetry?: Telemetry;
   log?: Logger;
 }
@@ -82,6 +87,7 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
     groupId,
     // Read only what producers committed: a raw topic written transactionally shows no aborted data.
     readUncommitted: false,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     maxBytesPerPartition: 4 * 1024 * 1024,
   });
 

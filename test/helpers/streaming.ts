@@ -28,6 +28,8 @@ export interface Line {
   broken: boolean;
   /** Must be raised as an alert. */
   alert: boolean;
+  /** Talks to the threat-intel address: an alert too wherever that indicator is loaded. */
+  threat: boolean;
   /** The triage score it must get, when it is an alert with a score. */
   score?: number;
 }
@@ -61,7 +63,15 @@ export function sensorLines(count: number, options: { brokenEvery?: number; star
       // Alert rule of the test's bro config: ssh, or the threat-intel address.
       const alert = !broken && (port === 22 || dst === THREAT_IP);
       const score = alert ? (dst === THREAT_IP ? 100 : 0) + (port === 22 ? 50 : 0) : undefined;
-      lines.push({ sensor, text, key: `C${i}`, broken, alert, ...(score === undefined ? {} : { score }) });
+      lines.push({
+        sensor,
+        text,
+        key: `C${i}`,
+        broken,
+        alert,
+        threat: dst === THREAT_IP,
+        ...(score === undefined ? {} : { score }),
+      });
     } else if (sensor === 'snort') {
       const d = new Date(t);
       const stamp =
@@ -79,6 +89,7 @@ export function sensorLines(count: number, options: { brokenEvery?: number; star
         key: text,
         broken,
         alert: !broken,
+        threat: dst === THREAT_IP,
         ...(broken || score === undefined ? {} : { score }),
       });
     } else {
@@ -88,7 +99,7 @@ export function sensorLines(count: number, options: { brokenEvery?: number; star
         : `${d}|${d}|   0.000|   0.000|  6|${ip(i).padStart(40)}|${String(40000 + (i % 20000)).padStart(5)}|` +
           `${dst.padStart(40)}|${String(port).padStart(5)}|      AS|       0|       0|       0|22efa001|00000000|000|000|` +
           `       1|      44|       0|       0|    0|idle`;
-      lines.push({ sensor, text, key: text, broken, alert: false });
+      lines.push({ sensor, text, key: text, broken, alert: false, threat: dst === THREAT_IP });
     }
   }
   return lines;
@@ -109,7 +120,8 @@ export function writeTestConfig(dir: string): string {
         },
       },
       threatIntel: {
-        fieldMap: {},
+        fieldMap: { hbaseThreatIntel: ['ip_dst_addr'] },
+        fieldToTypeMap: { ip_dst_addr: ['malicious_ip'] },
         triageConfig: {
           riskLevelRules: [
             { name: 'ssh', comment: 'ssh to anywhere', rule: 'ip_dst_port == 22', score: 50 },
@@ -166,11 +178,17 @@ export interface WorkerProcess {
 }
 
 export function startWorker(args: string[], env: Record<string, string> = {}): WorkerProcess {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PALISADE_DEBUG: '1', PALISADE_LOG: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // A killed worker's partitions move after the session timeout: 10 s rather than 30 keeps
+  // the fault tests short.
+  const proc = spawn(
+    process.execPath,
+    [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--session-timeout', '10000'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PALISADE_DEBUG: '1', PALISADE_LOG: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const keep = (b: Buffer) => {
     out = (out + b.toString('utf8')).slice(-20_000);
@@ -224,15 +242,19 @@ export interface LakeContents {
   errors: { rows: number; checksum: string };
 }
 
-/** What the lake must hold for `lines`: each good line once in its table, each broken one in errors. */
-export function expectedLake(lines: readonly Line[]): LakeContents {
+/**
+ * What the lake must hold for `lines`: each good line once in its table, each broken one in
+ * errors. With `intel` (the threat-intel address loaded), every sensor whose enrichment config
+ * looks addresses up in threat intel raises an alert for it too.
+ */
+export function expectedLake(lines: readonly Line[], options: { intel?: boolean } = {}): LakeContents {
   const tables: LakeContents['tables'] = {};
   for (const sensor of ['bro', 'snort', 'yaf'] as const) {
     const texts = lines.filter((l) => l.sensor === sensor && !l.broken).map((l) => l.key);
     if (texts.length > 0)
       tables[sensor] = { rows: texts.length, distinct: texts.length, checksum: checksum(texts) };
   }
-  const alerts = lines.filter((l) => l.alert);
+  const alerts = lines.filter((l) => l.alert || (options.intel === true && l.threat && !l.broken));
   const scores: Record<string, number> = {};
   for (const l of alerts)
     if (l.score !== undefined) scores[String(l.score)] = (scores[String(l.score)] ?? 0) + 1;

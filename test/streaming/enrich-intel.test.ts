@@ -85,3 +85,17 @@ describe("Metron's threat-intel flow", () => {
     ]);
   });
 });
+
+describe('IntelStore.replaceWith', () => {
+  it("swaps in another store's indicators for whoever holds this one", () => {
+    const held = new IntelStore();
+    held.add('malicious_ip', '198.51.100.1');
+    held.freeze();
+    const fresh = new IntelStore();
+    fresh.add('malicious_ip', '198.51.100.2');
+    fresh.freeze();
+    expect(held.replaceWith(fresh)).toBe(held);
+    expect(held.has('malicious_ip', '198.51.100.1')).toBe(false);
+    expect(held.has('malicious_ip', '198.51.100.2')).toBe(true);
+  });
+});

@@ -4,8 +4,11 @@
 // triage rules raise, and every malformed line in `errors` with its bytes.
 
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSql } from '#lake';
+import { palisade } from '../helpers/cli.js';
 import {
   expectedLake,
   kafkaBootstrap,
@@ -14,6 +17,7 @@ import {
   produceLines,
   sensorLines,
   startWorker,
+  THREAT_IP,
   type WorkerProcess,
   waitFor,
   writeTestConfig,
@@ -32,9 +36,13 @@ describe('stream + index on Kafka', () => {
     const lines = sensorLines(100_200);
     expect(lines.filter((l) => !l.broken)).toHaveLength(100_000);
     await produceLines(bootstrap, prefix, lines);
+    // The stream reads its threat intel from the lake.
+    const csv = join(dir, 'intel.csv');
+    writeFileSync(csv, `${THREAT_IP}\n`);
+    expect(palisade(['batch', 'intel', 'load', '--lake', lake, '--type', 'malicious_ip', csv]).code).toBe(0);
 
     const common = ['--bootstrap', bootstrap, '--topic-prefix', prefix];
-    const stream = ['stream', ...common, '--config', config, '--sensors', 'bro,snort,yaf'];
+    const stream = ['stream', ...common, '--config', config, '--sensors', 'bro,snort,yaf', '--lake', lake];
     const workers: WorkerProcess[] = [
       startWorker(stream),
       startWorker(stream),
@@ -49,7 +57,18 @@ describe('stream + index on Kafka', () => {
       );
       // Let anything still in flight land, so a duplicate would show.
       await new Promise((r) => setTimeout(r, 3000));
-      expect(await lakeContents(lake)).toEqual(expectedLake(lines));
+      expect(await lakeContents(lake)).toEqual(expectedLake(lines, { intel: true }));
+      const sql = await openSql(lake);
+      try {
+        const hits = await sql.query(
+          'SELECT count(*) AS n FROM bro WHERE threatintels.hbaseThreatIntel.ip_dst_addr.malicious_ip IS NOT NULL',
+        );
+        expect(hits.rows).toEqual([
+          { n: lines.filter((l) => l.sensor === 'bro' && !l.broken && l.text.includes(THREAT_IP)).length },
+        ]);
+      } finally {
+        sql.close();
+      }
     } finally {
       for (const w of workers) w.proc.kill('SIGTERM');
     }

@@ -2,13 +2,14 @@
 // ingest` with threat intel loaded by `palisade batch intel load`, and reverse DNS through a real
 // DNS server inside the enrichment stage.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSql } from '#lake';
-import { loadStages, processBatch } from '#streaming';
+import { IntelStore, loadStages, processBatch } from '#streaming';
 import { palisade, ROOT } from '../helpers/cli.js';
 import { TestDnsServer } from '../helpers/dns-server.js';
+import { fixtureLines, METRON_FIXTURES } from '../helpers/metron.js';
 import { writeTestConfig } from '../helpers/streaming.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -131,5 +132,58 @@ describe('reverse DNS in the enrichment stage', () => {
     const second = await processBatch(stages, [{ bytes: line('192.0.2.20') }]);
     expect(second.events[0]?.['enrichments.dns.ip_src_addr.name']).toBe('slow.example.com');
     expect(server.queries).toEqual(['20.2.0.192.in-addr.arpa']);
+  });
+});
+
+describe("Metron's sample enrichment configs drive the pipeline unchanged", () => {
+  // Each of Metron's sensor enrichment configs, with that sensor's parser config and Metron's raw
+  // sample lines, and one indicator from the samples so threat intel has something to hit.
+  const cases: [config: string, sensor: string, raw: string[]][] = [
+    ['bro', 'bro', ['bro', 'raw', 'BroExampleOutput']],
+    ['metron-common-test-bro', 'bro', ['bro', 'raw', 'BroExampleOutput']],
+    ['snort', 'snort', ['snort', 'raw', 'SnortOutput']],
+    ['yaf', 'yaf', ['yaf', 'raw', 'YafExampleOutput']],
+    ['asa', 'asa', ['asa', 'raw', 'asa_raw']],
+    ['websphere', 'websphere', ['websphere', 'raw', 'WebsphereOutput.txt']],
+  ];
+  it.each(cases)('%s: every sample line enriched, no errors', async (configName, sensor, raw) => {
+    const dir = tempDir();
+    const config = writeTestConfig(dir);
+    cpSync(
+      join(METRON_FIXTURES, 'configs', 'enrichments', `${configName}.json`),
+      join(config, 'enrichments', `${sensor}.json`),
+    );
+    const lines = fixtureLines(...raw);
+    const intel = new IntelStore();
+    intel.add('malicious_ip', '10.0.2.15');
+    const stages = loadStages(config, sensor, { sources: { intel: intel.freeze() } });
+    const out = await processBatch(
+      stages,
+      lines.map((l) => ({ bytes: Buffer.from(l) })),
+      { now: Date.UTC(2026, 10, 28) },
+    );
+    expect(out.problems).toEqual([]);
+    expect(out.events.length).toBeGreaterThan(0);
+    // Geo runs on every configured address field; only public ones get fields.
+    for (const e of out.events) {
+      for (const [key, value] of Object.entries(e)) {
+        if (key.startsWith('enrichments.geo.')) expect(typeof value).toBe('string');
+      }
+    }
+    const hits = out.events.filter((e) => Object.keys(e).some((k) => k.startsWith('threatintels.')));
+    // Snort's and yaf's samples talk to 10.0.2.15 (hbaseThreatIntel on both address fields).
+    if (sensor === 'snort' || sensor === 'yaf') expect(hits.length).toBeGreaterThan(0);
+    // Every threat-intel hit is an alert; snort's triage scores its alerts.
+    for (const e of hits) expect(e.is_alert).toBe('true');
+    expect(out.alerts.length).toBeGreaterThanOrEqual(hits.length);
+    if (sensor === 'snort') {
+      // Metron's snort rule: 10 points unless the target is in 192.168.0.0/24.
+      const scored = out.alerts.filter((e) => e['threat.triage.score'] !== undefined);
+      expect(scored.length).toBeGreaterThan(0);
+      for (const e of out.alerts)
+        expect(e['threat.triage.score']).toBe(
+          String(e.ip_dst_addr).startsWith('192.168.0.') ? undefined : 10,
+        );
+    }
   });
 });
