@@ -12,3 +12,13 @@ export function faultPoint(point: string): void {
   if (spec === null || spec[1] !== point) return;
   if (--remaining === 0) process.kill(process.pid, 'SIGKILL');
 }
+
+/**
+ * Mark a point where an infrastructure call can fail; throws an error the n-th time it is
+ * reached when PALISADE_FAULT names it (`index.append-error:2`), so tests see the worker ride
+ * out a failing sink.
+ */
+export function faultError(point: string): void {
+  if (spec === null || spec[1] !== point) return;
+  if (--remaining === 0) throw new Error(`injected fault at ${point}`);
+}

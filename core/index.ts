@@ -47,7 +47,7 @@ export {
 /** The event type and standard field names. */
 export { DOUBLE_FIELDS, type Event, Fields, type FieldValue } from './event.js';
 /** Crash points for fault tests (PALISADE_FAULT). */
-export { faultPoint } from './fault.js';
+export { faultError, faultPoint } from './fault.js';
 /** Threat-intel indicators: what one is (IP, CIDR, domain, URL, hash) and its matching form. */
 export { type ClassifiedIndicator, classifyIndicator, type IndicatorKind } from './indicator.js';
 /** Input files of a command, checked before any work starts. */

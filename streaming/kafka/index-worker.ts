@@ -1,8 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { type Event, faultPoint, type Logger, type Telemetry } from '#core';
+import { type Event, faultError, faultPoint, type Logger, type Telemetry } from '#core';
 import { type AppendResult, checkTableName, type LakeWriter } from '#lake';
 import { errorRecord } from '../error-record.js';
 import { ALERTS_TABLE, ERRORS_TABLE } from '../sinks/lake.js';
+import { PartitionBackoff } from './backoff.js';
 import { type OutputTopics, outputTopics } from './client.js';
 import { decodeEvent } from './codec.js';
 import { type Worker, workerLifecycle } from './worker.js';
@@ -60,7 +61,9 @@ export async function startIndexWorker(options: IndexWorkerOptions): Promise<Wor
     maxBytes: 64 * 1024 * 1024,
   });
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload) => {
+  const backoff = new PartitionBackoff(log);
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch, resolveOffset, heartbeat, isStale } = payload;
     if (batch.messages.length === 0 || isStale()) return;
     const started = performance.now();
     telemetry?.inFlight.inc({ worker: 'index' });
@@ -96,19 +99,27 @@ export async function startIndexWorker(options: IndexWorkerOptions): Promise<Wor
         }
       }
       const results: AppendResult[] = [];
-      for (const [table, { events, offsets }] of byTable) {
-        const stop = telemetry?.commitSeconds.startTimer({ table });
-        results.push(await lake.append(table, events, { txn: { appId, version: last }, offsets }));
-        stop?.();
-        if (table !== ERRORS_TABLE && table !== ALERTS_TABLE)
-          telemetry?.events.inc({ stage: 'index', sensor: table }, events.length);
+      try {
+        for (const [table, { events, offsets }] of byTable) {
+          const stop = telemetry?.commitSeconds.startTimer({ table });
+          faultError('index.append-error');
+          results.push(await lake.append(table, events, { txn: { appId, version: last }, offsets }));
+          stop?.();
+          if (table !== ERRORS_TABLE && table !== ALERTS_TABLE)
+            telemetry?.events.inc({ stage: 'index', sensor: table }, events.length);
+        }
+        for (const r of results) if (r.warning) log?.warn({ table: r.table }, r.warning);
+        faultPoint('index.after-lake-commit');
+        // The lake holds the batch: now, and only now, the offsets move.
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(last + 1) },
+        ]);
+      } catch (e) {
+        // Tables already appended keep their rows; the txn ids skip them on the retry.
+        backoff.failed(payload, e);
+        return;
       }
-      for (const r of results) if (r.warning) log?.warn({ table: r.table }, r.warning);
-      faultPoint('index.after-lake-commit');
-      // The lake holds the batch: now, and only now, the offsets move.
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: String(last + 1) },
-      ]);
+      backoff.succeeded(batch.topic, batch.partition);
       resolveOffset(String(last));
       await heartbeat();
       telemetry?.lag.set(

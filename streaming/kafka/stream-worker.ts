@@ -9,6 +9,7 @@ import {
 } from 'kafkajs';
 import { type Event, faultPoint, type Logger, type Telemetry } from '#core';
 import { processBatch, type SensorStages, type SourceRecord } from '../pipeline.js';
+import { PartitionBackoff } from './backoff.js';
 import { type OutputTopics, outputTopics } from './client.js';
 import { encodeEvent } from './codec.js';
 import { type Worker, workerLifecycle } from './worker.js';
@@ -107,8 +108,11 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
         return producer;
       })();
       // A producer that failed to connect is forgotten, so the retried batch makes a new one.
-      made.catch(() => producers.delete(key));
-      producers.set(key, made);
+      const mine = made;
+      mine.catch(() => {
+        if (producers.get(key) === mine) producers.delete(key);
+      });
+      producers.set(key, mine);
     }
     return made;
   };
@@ -118,6 +122,7 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
     await made?.then((p) => p.disconnect()).catch(() => {});
   };
 
+  const backoff = new PartitionBackoff(log);
   const eachBatch = async (payload: EachBatchPayload) => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const stages = options.stages.get(batch.topic);
@@ -128,7 +133,14 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
       for (let i = 0; i < batch.messages.length; i += maxPerTxn) {
         if (!isRunning() || isStale()) return;
         const messages = batch.messages.slice(i, i + maxPerTxn);
-        await processAndCommit(stages, batch.topic, batch.partition, messages);
+        try {
+          await processAndCommit(stages, batch.topic, batch.partition, messages);
+        } catch (e) {
+          // The transaction was aborted: nothing of this piece is out. Pause, then fetch it again.
+          backoff.failed(payload, e);
+          return;
+        }
+        backoff.succeeded(batch.topic, batch.partition);
         resolveOffset((messages[messages.length - 1] as { offset: string }).offset);
         await heartbeat();
       }

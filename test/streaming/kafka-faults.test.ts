@@ -143,6 +143,22 @@ describe('streaming tier under faults', () => {
     }
   });
 
+  it('a lake append that fails: the index worker pauses that partition, retries it, and loses nothing', {
+    timeout: 420_000,
+  }, async () => {
+    const run = await setUp(kafkaBootstrap());
+    try {
+      run.stream();
+      const index = run.index({ PALISADE_FAULT: 'index.append-error:2' });
+      await expectExactlyOnce(run);
+      expect(index.proc.exitCode).toBeNull();
+      expect(index.output()).toMatch(/batch failed; partition paused, will retry/);
+      expect(index.output()).toMatch(/injected fault at index\.append-error/);
+    } finally {
+      await stopAll(run);
+    }
+  });
+
   it('SIGKILL of both workers at a random moment, then restart', { timeout: 420_000 }, async () => {
     const run = await setUp(kafkaBootstrap());
     try {

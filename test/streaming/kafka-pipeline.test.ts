@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSql } from '#lake';
@@ -23,6 +24,15 @@ import {
   writeTestConfig,
 } from '../helpers/streaming.js';
 import { tempDir } from '../helpers/tmp.js';
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('stream + index on Kafka', () => {
   it('lands 100,000 events of bro, snort and yaf exactly once, with alerts and errors', {
@@ -43,10 +53,11 @@ describe('stream + index on Kafka', () => {
 
     const common = ['--bootstrap', bootstrap, '--topic-prefix', prefix];
     const stream = ['stream', ...common, '--config', config, '--sensors', 'bro,snort,yaf', '--lake', lake];
+    const [streamPort, indexPort] = [await freePort(), await freePort()];
     const workers: WorkerProcess[] = [
+      startWorker([...stream, '--metrics-port', String(streamPort)]),
       startWorker(stream),
-      startWorker(stream),
-      startWorker(['index', ...common, '--lake', lake]),
+      startWorker(['index', ...common, '--lake', lake, '--metrics-port', String(indexPort)]),
     ];
     try {
       await waitFor(
@@ -69,6 +80,26 @@ describe('stream + index on Kafka', () => {
       } finally {
         sql.close();
       }
+      // Each worker's Prometheus endpoint counts what went through it.
+      const metrics = await (await fetch(`http://127.0.0.1:${streamPort}/metrics`)).text();
+      const counter = (text: string, name: string) =>
+        [...text.matchAll(new RegExp(`^${name} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+      expect(counter(metrics, 'palisade_records_total\\{sensor="bro"\\}')).toBeGreaterThan(0);
+      expect(counter(metrics, 'palisade_events_total\\{stage="triage",sensor="bro"\\}')).toBeGreaterThan(0);
+      expect(metrics).toMatch(
+        /palisade_errors_total\{stage="parser_error",reason="[^"]+",sensor="(bro|snort|yaf)"\} \d+/,
+      );
+      expect(metrics).toMatch(/palisade_batch_seconds_count\{worker="stream"\} [1-9]/);
+      const indexed = await (await fetch(`http://127.0.0.1:${indexPort}/metrics`)).text();
+      expect(counter(indexed, 'palisade_events_total\\{stage="index",sensor="bro"\\}')).toBe(
+        lines.filter((l) => l.sensor === 'bro' && !l.broken).length,
+      );
+      expect(indexed).toMatch(
+        /palisade_consumer_lag\{group="palisade-index",topic="[^"]+",partition="\d"\} 0/,
+      );
+      const health = await fetch(`http://127.0.0.1:${indexPort}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
     } finally {
       for (const w of workers) w.proc.kill('SIGTERM');
     }
