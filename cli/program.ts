@@ -54,6 +54,10 @@ export function buildProgram(): Command {
       '--geo-db <file>',
       'MaxMind-format city database (.mmdb or .mmdb.gz) for geo enrichment (default: the bundled DB-IP City Lite)',
     )
+    .option(
+      '--asn-db <file>',
+      'MaxMind ASN or ISP database for the geo fields asn/asn_org (default: the bundled ip-location-db tables)',
+    )
     .option('--no-enrich', 'parse only: ignore <config-dir>/enrichments/<sensor>.json')
     .argument('<files...>', "log files, one record per line; '-' reads standard input")
     .action(
@@ -68,6 +72,7 @@ export function buildProgram(): Command {
           now?: string;
           maxRecordBytes: number;
           geoDb?: string;
+          asnDb?: string;
           enrich: boolean;
         },
       ) => {
@@ -109,6 +114,7 @@ export function buildProgram(): Command {
       )
       .option('--group <id>', 'consumer group id', 'palisade-stream')
       .option('--geo-db <file>', 'MaxMind-format city database (default: the bundled DB-IP City Lite)')
+      .option('--asn-db <file>', 'MaxMind ASN or ISP database (default: the bundled ip-location-db tables)')
       .option('--lake <dir>', "threat intel from this lake's threatintel table (palisade batch intel load)")
       .option('--intel-refresh <duration>', 'reload that threat intel this often (0s: never)', '5m')
       .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),

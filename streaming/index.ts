@@ -1,5 +1,7 @@
 /** @module streaming — sources, parsers, the pipeline and its sinks. */
 
+/** ASN enrichment: an address's autonomous system from ip-location-db's tables or a MaxMind ASN database. */
+export { AsnDatabase, type AsnFields, BUNDLED_ASN_CSV } from './enrich/asn.js';
 /** Reverse DNS (PTR) enrichment: cached, capped lookups that never stall the stream. */
 export {
   type PrefetchOptions,

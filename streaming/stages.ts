@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadJsonConfig, type SensorEnrichmentConfig, sensorEnrichmentConfigSchema } from '#core';
+import { AsnDatabase } from './enrich/asn.js';
 import { ReverseDns, type ReverseDnsOptions } from './enrich/dns.js';
 import { GeoDatabase } from './enrich/geo.js';
 import { IntelStore } from './enrich/intel.js';
@@ -19,6 +20,8 @@ export const ENRICHMENTS_DIR = 'enrichments';
 export interface StageSources {
   /** A MaxMind-format city database (`--geo-db`); the bundled DB-IP City Lite when absent. */
   geoDb?: string;
+  /** A MaxMind ASN/ISP database (`--asn-db`); the bundled ip-location-db tables when absent, none with false. */
+  asnDb?: string | false;
   intel?: IntelStore;
   values?: EnrichmentValues;
 }
@@ -70,6 +73,7 @@ export function loadStages(configDir: string, sensor: string, options: LoadStage
       : undefined;
     stages.enricher = buildEnrichment(enrichment.config, enrichment.file, {
       ...(uses('geo') ? { geo: openGeo(sources.geoDb) } : {}),
+      ...(uses('geo') && sources.asnDb !== false ? { asn: openAsn(sources.asnDb) } : {}),
       ...(dns ? { dns: dns.resolver, dnsWaitMs: dns.waitMs } : {}),
       // No indicators loaded is an empty store: a config with hbaseThreatIntel still runs.
       intel: sources.intel ?? new IntelStore().freeze(),
@@ -101,6 +105,19 @@ function openDns(settings: unknown, file: string): { resolver: ReverseDns; waitM
     dnsBySettings.set(key, dns);
   }
   return dns;
+}
+
+const asnByPath = new Map<string, AsnDatabase>();
+
+/** One autonomous-system table per source per process, shared by all sensors. */
+function openAsn(path: string | undefined): AsnDatabase {
+  const key = path ?? '';
+  let db = asnByPath.get(key);
+  if (db === undefined) {
+    db = path === undefined ? AsnDatabase.bundled() : AsnDatabase.open(path);
+    asnByPath.set(key, db);
+  }
+  return db;
 }
 
 /** One reader per database file per process, shared by all sensors (it holds the whole file). */

@@ -18,6 +18,8 @@ export interface IngestOptions {
   showErrors?: number;
   /** A MaxMind-format city database instead of the bundled one. */
   geoDb?: string;
+  /** A MaxMind ASN/ISP database instead of the bundled tables. */
+  asnDb?: string;
   /** Parse only: skip the sensor's enrichment config. */
   enrich?: boolean;
 }
@@ -33,6 +35,7 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
     },
     sources: {
       ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
+      ...(options.asnDb === undefined ? {} : { asnDb: options.asnDb }),
       // Threat intel is what `palisade batch intel load` put in this lake.
       ...(options.enrich === false ? {} : { intel: await loadIntelStore(options.lake) }),
     },

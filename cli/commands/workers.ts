@@ -24,6 +24,7 @@ export interface StreamCommandOptions {
   sensors?: string;
   group: string;
   geoDb?: string;
+  asnDb?: string;
   /** A lake whose `threatintel` table holds the indicators (`palisade batch intel load`). */
   lake?: string;
   /** How often to reload those indicators, e.g. 5m. */
@@ -78,6 +79,7 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   const refreshMs = parseDuration(options.intelRefresh, '--intel-refresh');
   const sources = {
     ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
+    ...(options.asnDb === undefined ? {} : { asnDb: options.asnDb }),
     ...(intel ? { intel } : {}),
   };
   const stages = new Map<string, SensorStages>();

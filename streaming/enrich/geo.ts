@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { type CityResponse, Reader } from 'maxmind';
 import { ConfigError } from '#core';
 import { type HostImplementation, isList, toJavaString, type Value } from '#stellar';
+import { RecentAnswers } from './recent.js';
 
 /**
  * Metron's geo enrichment: an IPv4 address looked up in a city database (MaxMind's `.mmdb`
@@ -57,7 +58,7 @@ type CityRecord = CityResponse | DbIpCity;
 const CACHE_MAX = 65_536;
 
 export class GeoDatabase {
-  private readonly cache = new Map<string, GeoFields | undefined>();
+  private readonly cache = new RecentAnswers<GeoFields>(CACHE_MAX);
 
   private constructor(
     private readonly reader: Reader<CityResponse>,
@@ -87,16 +88,11 @@ export class GeoDatabase {
   /** Metron's geo fields of an address; undefined when it is not looked up or not found. */
   lookup(ip: string): GeoFields | undefined {
     // Addresses repeat heavily in security telemetry, and decoding a record costs microseconds:
-    // recent answers are kept (least recently used dropped first, bounded).
+    // recent answers are kept (bounded; see RecentAnswers).
     const cached = this.cache.get(ip);
-    if (cached !== undefined || this.cache.has(ip)) {
-      this.cache.delete(ip);
-      this.cache.set(ip, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached ?? undefined;
     const found = this.find(ip);
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(ip, found);
+    this.cache.set(ip, found ?? null);
     return found;
   }
 

@@ -22,6 +22,7 @@ import {
   type Value,
 } from '#stellar';
 import { buildTriage, type Triage } from '../triage.js';
+import type { AsnDatabase } from './asn.js';
 import type { ReverseDns } from './dns.js';
 import type { GeoDatabase } from './geo.js';
 import { geoGet } from './geo.js';
@@ -34,7 +35,8 @@ import { type IntelStore, markThreats } from './intel.js';
  * `stellar`), then threat-intel adapters (`hbaseThreatIntel`, `stellar`); the pipeline runs
  * the config's triage after scoring.
  *
- * - `geo`: `enrichments.geo.<field>.<locID|country|city|…>` from the geo database.
+ * - `geo`: `enrichments.geo.<field>.<locID|country|city|…>` from the geo database, and
+ *   Palisade's `asn` and `asn_org` from the autonomous-system table when one is given.
  * - `dns` (Palisade's): `enrichments.dns.<field>.name`, the PTR name of the address, when the
  *   resolver answered in time; a lookup that answers later serves the next batches.
  * - `host`: `enrichments.host.<field>.known_info.<key>` from the global config's
@@ -73,6 +75,8 @@ export class EnrichmentValues {
 
 export interface EnrichmentSources {
   geo?: GeoDatabase;
+  /** Autonomous systems for the `geo` adapter's `asn` and `asn_org` fields. */
+  asn?: AsnDatabase;
   /** Reverse DNS (the `dns` adapter), and how long a batch waits for its lookups (ms). */
   dns?: ReverseDns;
   dnsWaitMs?: number;
@@ -178,8 +182,14 @@ export function buildEnrichment(
   const runSide = (s: typeof enrichment, name: Side, event: Event, errors: EventError[]) => {
     for (const field of s.geo) {
       const value = event[field];
-      const found = typeof value === 'string' ? sources.geo?.lookup(value) : undefined;
+      if (typeof value !== 'string') continue;
+      const found = sources.geo?.lookup(value);
       if (found) for (const [k, v] of Object.entries(found)) event[`enrichments.geo.${field}.${k}`] = v;
+      const as = sources.asn?.lookup(value);
+      if (as) {
+        event[`enrichments.geo.${field}.asn`] = as.asn;
+        if (as.asn_org !== '') event[`enrichments.geo.${field}.asn_org`] = as.asn_org;
+      }
     }
     for (const field of s.dns) {
       const value = event[field];

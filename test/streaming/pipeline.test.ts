@@ -51,6 +51,13 @@ describe('palisade ingest with enrichment', () => {
         )
       ).rows;
       expect(geo).toEqual([{ c: 'RU' }]);
+      // And its autonomous system, from the bundled ip-location-db tables.
+      const as = (
+        await sql.query(
+          `SELECT DISTINCT enrichments.geo.ip_dst_addr.asn AS asn, enrichments.geo.ip_dst_addr.asn_org AS org FROM bro WHERE ip_dst_addr = '${BAD_IP}'`,
+        )
+      ).rows;
+      expect(as).toEqual([{ asn: '12695', org: 'LLC Digital Network' }]);
       const privateGeo = (
         await sql.query(
           `SELECT count(*) AS n, count(enrichments.geo.ip_dst_addr.country) AS geo FROM bro WHERE ip_dst_addr LIKE '192.168.%'`,
