@@ -25,6 +25,7 @@ import {
   type ResultRow,
   rate,
   ratio,
+  watchRss,
 } from './report.js';
 
 /**
@@ -65,7 +66,13 @@ const START_S = Date.UTC(2026, 10, 27, 8, 0, 0) / 1000;
 const OUTBOUND_PORTS = [443, 443, 443, 443, 443, 443, 80, 80, 80, 53, 22, 3389, 8080, 25, 123] as const;
 const INBOUND_PORTS = [22, 3389, 443, 80, 445] as const;
 const LATERAL_PORTS = [445, 139, 53, 88, 389] as const;
-const SERVICES: Readonly<Record<number, string>> = { 443: 'ssl', 80: 'http', 8080: 'http', 53: 'dns', 22: 'ssh' };
+const SERVICES: Readonly<Record<number, string>> = {
+  443: 'ssl',
+  80: 'http',
+  8080: 'http',
+  53: 'dns',
+  22: 'ssh',
+};
 const STATES = [
   ['SF', 'ShADadFf'],
   ['SF', 'ShADadFf'],
@@ -139,7 +146,11 @@ export function connLines(options: { seed?: number; threatShare?: number } = {})
       } else if (direction < 0.95) {
         [src, dst, dstPort] = [outside, inside, pick(INBOUND_PORTS)];
       } else {
-        [src, dst, dstPort] = [inside, internalHost(Math.floor(rand() * INTERNAL_HOSTS)), pick(LATERAL_PORTS)];
+        [src, dst, dstPort] = [
+          inside,
+          internalHost(Math.floor(rand() * INTERNAL_HOSTS)),
+          pick(LATERAL_PORTS),
+        ];
         alert = false;
       }
       dstPort = overrides.dstPort ?? dstPort;
@@ -200,12 +211,14 @@ export function eachIndicator(count: number, emit: (type: string, indicator: str
       emit('malicious_ip', `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`);
     }
   }
-  for (let i = 0; i < mix.cidrs; i++) emit('malicious_ip', `${110 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`);
+  for (let i = 0; i < mix.cidrs; i++)
+    emit('malicious_ip', `${110 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`);
   for (let i = 0; i < mix.domains; i++) emit('malicious_domain', `n${i.toString(36)}.c2-${i % 997}.net`);
   for (let i = 0; i < mix.hashes; i++) {
     // The index makes each distinct; the rest only looks like a hash.
     let hash = i.toString(16).padStart(8, '0');
-    for (let k = 1; k < 8; k++) hash += (Math.imul(i * 8 + k, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
+    for (let k = 1; k < 8; k++)
+      hash += (Math.imul(i * 8 + k, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
     emit('malicious_hash', hash);
   }
 }
@@ -217,6 +230,30 @@ export function buildIntelStore(count: number): IntelStore {
   return store.freeze();
 }
 
+/**
+ * A lake whose `threatintel` table holds {@link eachIndicator}'s `count` indicators, loaded as
+ * `palisade batch intel load` does: one CSV file per type in `scratch`, `loadIntel` for each.
+ * Returns the ms the loads took (writing the CSV files aside).
+ */
+export async function fillIntelLake(lake: string, scratch: string, count: number): Promise<number> {
+  const byType = new Map<string, string[]>();
+  eachIndicator(count, (type, indicator) => {
+    const list = byType.get(type);
+    if (list === undefined) byType.set(type, [indicator]);
+    else list.push(indicator);
+  });
+  const csvs: { type: string; file: string }[] = [];
+  for (const [type, list] of byType) {
+    const file = join(scratch, `${type}.csv`);
+    await writeFile(file, `${list.join('\n')}\n`);
+    csvs.push({ type, file });
+  }
+  byType.clear();
+  const started = performance.now();
+  for (const { type, file } of csvs) await loadIntel({ lake, files: [file], type });
+  return performance.now() - started;
+}
+
 /** The five triage rules of the bench's bro config. */
 export const TRIAGE_RULES = [
   { name: 'remote admin', rule: 'ip_dst_port in [22, 23, 3389, 5900]', score: 70 },
@@ -225,9 +262,18 @@ export const TRIAGE_RULES = [
     rule: "IN_SUBNET(ip_src_addr, '10.0.0.0/8', '192.168.0.0/16') and not(IN_SUBNET(ip_dst_addr, '10.0.0.0/8', '192.168.0.0/16'))",
     score: 20,
   },
-  { name: 'large upload', rule: 'orig_bytes > 1000000', score: 60, reason: "FORMAT('sent %d bytes', orig_bytes)" },
+  {
+    name: 'large upload',
+    rule: 'orig_bytes > 1000000',
+    score: 60,
+    reason: "FORMAT('sent %d bytes', orig_bytes)",
+  },
   { name: 'failed connection', rule: "conn_state in ['S0', 'REJ']", score: 10 },
-  { name: 'watched country', rule: "enrichments.geo.ip_dst_addr.country in ['RU', 'CN', 'KP', 'IR']", score: 40 },
+  {
+    name: 'watched country',
+    rule: "enrichments.geo.ip_dst_addr.country in ['RU', 'CN', 'KP', 'IR']",
+    score: 40,
+  },
 ];
 
 /**
@@ -286,6 +332,7 @@ export interface PipelineFigures {
   oursMs: number;
   commits: number;
   lakeBytes: number;
+  /** Peak RSS of the process over runFiles' runs (reset after a GC at their start). */
   peakRss: number;
 }
 
@@ -334,7 +381,7 @@ export async function benchPipeline(
 
   let lake: LakeWriter | undefined;
   const lakeDir = (run: number) => join(dir, `lake-${run + 1}`);
-  const rssBefore = processPeakRss();
+  const rss = watchRss();
   const ours = await measure({
     runs,
     before: async (i) => {
@@ -353,7 +400,7 @@ export async function benchPipeline(
       if (i < runs - 1) await rm(lakeDir(i), { recursive: true, force: true });
     },
   });
-  const peakRss = Math.max(rssBefore, processPeakRss());
+  const peakRss = rss.stop();
   const last = lakeDir(runs - 1);
   const landed = {
     bro: await deltaRows(last, 'bro'),
@@ -517,22 +564,7 @@ export async function benchIntelRss(
     const figures: IntelRssFigures = { indicators: count, generated };
     if (fromLake) {
       const lake = join(dir, 'lake');
-      const byType = new Map<string, string[]>();
-      eachIndicator(count, (type, indicator) => {
-        let list = byType.get(type);
-        if (list === undefined) byType.set(type, (list = []));
-        list.push(indicator);
-      });
-      const csvs: { type: string; file: string }[] = [];
-      for (const [type, list] of byType) {
-        const file = join(dir, `${type}.csv`);
-        await writeFile(file, `${list.join('\n')}\n`);
-        csvs.push({ type, file });
-      }
-      byType.clear();
-      const started = performance.now();
-      for (const { type, file } of csvs) await loadIntel({ lake, files: [file], type });
-      figures.fillMs = performance.now() - started;
+      figures.fillMs = await fillIntelLake(lake, dir, count);
       figures.lake = await runChild(['lake', String(count), config, lake]);
     }
     return { ...intelRssReport(figures), figures };
@@ -559,7 +591,9 @@ function intelRssReport(f: IntelRssFigures): { rows: ResultRow[]; checks: Check[
       detail:
         `${Object.entries(c.sizes)
           .map(([t, k]) => `${t} ${k.toLocaleString('en-US')}`)
-          .join(', ')}; ${c.alerts.toLocaleString('en-US')} alerts of ${c.expectedAlerts.toLocaleString('en-US')} expected ` +
+          .join(
+            ', ',
+          )}; ${c.alerts.toLocaleString('en-US')} alerts of ${c.expectedAlerts.toLocaleString('en-US')} expected ` +
         `in ${c.events.toLocaleString('en-US')} events`,
     });
     rows.push({
@@ -609,10 +643,7 @@ async function intelRssChild(source: IntelSource, count: number, config: string,
   };
   const start = settle();
   const started = performance.now();
-  const intel =
-    source === 'lake' && lake !== undefined
-      ? await loadIntelStore(lake)
-      : buildIntelStore(count);
+  const intel = source === 'lake' && lake !== undefined ? await loadIntelStore(lake) : buildIntelStore(count);
   const buildMs = performance.now() - started;
   const hwmIntel = processPeakRss();
   const withIntel = settle();

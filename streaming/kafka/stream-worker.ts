@@ -35,7 +35,10 @@ export interface StreamWorkerOptions {
   topics?: OutputTopics;
   /** Input messages per transaction at most (a fetched batch is cut into pieces this long). */
   maxRecordsPerTransaction?: number;
-  /** Partitions of one topic processed at once (default 1). */
+  /**
+   * Partitions processed at once (default 3): each has its own producer and transaction, so
+   * one partition's broker round trips overlap another's parsing.
+   */
   partitionsConsumedConcurrently?: number;
   /**
    * How long the group waits for a silent member before giving its partitions to others
@@ -216,7 +219,7 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
     eachBatch,
   });
   return worker;

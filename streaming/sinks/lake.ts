@@ -35,7 +35,15 @@ export class LakeSink {
 
   /** Queue events for `table`; flushes when the batch is full. */
   async writeAll(table: string, events: readonly Event[]): Promise<void> {
-    for (const event of events) await this.write(table, event);
+    if (events.length === 0) return;
+    let buffer = this.buffers.get(table);
+    if (!buffer) {
+      buffer = [];
+      this.buffers.set(table, buffer);
+    }
+    for (const event of events) buffer.push(event);
+    this.buffered += events.length;
+    if (this.buffered >= this.batchSize) await this.flush();
   }
 
   /** Append everything buffered. */
