@@ -35,15 +35,20 @@ export class LakeSink {
 
   /** Queue events for `table`; flushes when the batch is full. */
   async writeAll(table: string, events: readonly Event[]): Promise<void> {
-    if (events.length === 0) return;
-    let buffer = this.buffers.get(table);
-    if (!buffer) {
-      buffer = [];
-      this.buffers.set(table, buffer);
+    let at = 0;
+    while (at < events.length) {
+      let buffer = this.buffers.get(table);
+      if (!buffer) {
+        buffer = [];
+        this.buffers.set(table, buffer);
+      }
+      // Up to the batch size, so a commit never holds more than batchSize events.
+      const take = Math.min(events.length - at, this.batchSize - this.buffered);
+      for (let i = at; i < at + take; i++) buffer.push(events[i] as Event);
+      at += take;
+      this.buffered += take;
+      if (this.buffered >= this.batchSize) await this.flush();
     }
-    for (const event of events) buffer.push(event);
-    this.buffered += events.length;
-    if (this.buffered >= this.batchSize) await this.flush();
   }
 
   /** Append everything buffered. */
