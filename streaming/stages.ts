@@ -45,8 +45,6 @@ export function loadEnrichmentConfig(
   return { file, config: loadJsonConfig(sensorEnrichmentConfigSchema, file) };
 }
 
-const geoByPath = new Map<string, GeoDatabase>();
-
 /**
  * Build a sensor's stages from a config folder: `sensors/<sensor>.json` (parse),
  * `enrichments/<sensor>.json` (enrichment, threat intel, triage) and `global.json`. Every
@@ -74,7 +72,7 @@ export function loadStages(configDir: string, sensor: string, options: LoadStage
     stages.enricher = buildEnrichment(enrichment.config, enrichment.file, {
       ...(uses('geo') ? { geo: openGeo(sources.geoDb) } : {}),
       ...(uses('geo') && sources.asnDb !== false ? { asn: openAsn(sources.asnDb) } : {}),
-      ...(dns ? { dns: dns.resolver, dnsWaitMs: dns.waitMs } : {}),
+      ...(dns ? { dns: dns.resolver, ...(dns.waitMs === undefined ? {} : { dnsWaitMs: dns.waitMs }) } : {}),
       // No indicators loaded is an empty store: a config with hbaseThreatIntel still runs.
       intel: sources.intel ?? new IntelStore().freeze(),
       ...(sources.values ? { values: sources.values } : {}),
@@ -84,49 +82,39 @@ export function loadStages(configDir: string, sensor: string, options: LoadStage
   return stages;
 }
 
-const dnsBySettings = new Map<string, { resolver: ReverseDns; waitMs: number }>();
+const geoByPath = new Map<string, GeoDatabase>();
+const asnByPath = new Map<string, AsnDatabase>();
+const dnsBySettings = new Map<string, { resolver: ReverseDns; waitMs?: number }>();
+
+/** One instance per key per process, shared by every sensor (a database held whole, a resolver's cache). */
+function shared<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
 
 /**
  * The process's reverse-DNS resolver, from the global config's `enrichment.dns` (ReverseDns
  * options — `servers`, `timeoutMs`, `maxInFlight`, `cacheSize`, `ttlMs`, `negativeTtlMs` —
  * plus `waitMs`, how long a batch waits for its lookups). Sensors share it and its cache.
  */
-function openDns(settings: unknown, file: string): { resolver: ReverseDns; waitMs: number } {
+function openDns(settings: unknown, file: string): { resolver: ReverseDns; waitMs?: number } {
   const { waitMs, ...options } = (
     typeof settings === 'object' && settings !== null ? settings : {}
   ) as Record<string, unknown>;
-  const key = JSON.stringify(settings ?? {});
-  let dns = dnsBySettings.get(key);
-  if (dns === undefined) {
-    dns = {
-      resolver: new ReverseDns(options as ReverseDnsOptions, file),
-      waitMs: typeof waitMs === 'number' && waitMs >= 0 ? waitMs : 100,
-    };
-    dnsBySettings.set(key, dns);
-  }
-  return dns;
+  return shared(dnsBySettings, JSON.stringify(settings ?? {}), () => ({
+    resolver: new ReverseDns(options as ReverseDnsOptions, file),
+    ...(typeof waitMs === 'number' && waitMs >= 0 ? { waitMs } : {}),
+  }));
 }
 
-const asnByPath = new Map<string, AsnDatabase>();
+/** The autonomous-system table: a MaxMind ASN/ISP file, else the bundled ip-location-db tables. */
+const openAsn = (path: string | undefined): AsnDatabase =>
+  shared(asnByPath, path ?? '', () => (path === undefined ? AsnDatabase.bundled() : AsnDatabase.open(path)));
 
-/** One autonomous-system table per source per process, shared by all sensors. */
-function openAsn(path: string | undefined): AsnDatabase {
-  const key = path ?? '';
-  let db = asnByPath.get(key);
-  if (db === undefined) {
-    db = path === undefined ? AsnDatabase.bundled() : AsnDatabase.open(path);
-    asnByPath.set(key, db);
-  }
-  return db;
-}
-
-/** One reader per database file per process, shared by all sensors (it holds the whole file). */
-function openGeo(path: string | undefined): GeoDatabase {
-  const key = path ?? '';
-  let db = geoByPath.get(key);
-  if (db === undefined) {
-    db = path === undefined ? GeoDatabase.bundled() : GeoDatabase.open(path);
-    geoByPath.set(key, db);
-  }
-  return db;
-}
+/** The city database: a MaxMind-format file, else the bundled DB-IP City Lite. */
+const openGeo = (path: string | undefined): GeoDatabase =>
+  shared(geoByPath, path ?? '', () => (path === undefined ? GeoDatabase.bundled() : GeoDatabase.open(path)));

@@ -84,6 +84,21 @@ function requests(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
   return out;
 }
 
+/**
+ * The promise kept under `key`, made on first use; one that fails is forgotten (unless a newer
+ * one has replaced it), so the retried batch makes a fresh one.
+ */
+function keptPromise<V>(cache: Map<string, Promise<V>>, key: string, make: () => Promise<V>): Promise<V> {
+  const kept = cache.get(key);
+  if (kept !== undefined) return kept;
+  const made = make();
+  made.catch(() => {
+    if (cache.get(key) === made) cache.delete(key);
+  });
+  cache.set(key, made);
+  return made;
+}
+
 export async function startStreamWorker(options: StreamWorkerOptions): Promise<Worker> {
   const { kafka, groupId, telemetry, log } = options;
   const maxPerTxn = options.maxRecordsPerTransaction ?? DEFAULT_MAX_PER_TRANSACTION;
@@ -97,61 +112,22 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
     maxBytesPerPartition: 4 * 1024 * 1024,
   });
 
-  const producerFor = (topic: string, partition: number): Promise<Producer> => {
-    const key = `${topic}-${partition}`;
-    let made = producers.get(key);
-    if (made === undefined) {
-      made = (async () => {
-        const producer = kafka.producer({
-          transactionalId: `${groupId}-${key}`,
-          createPartitioner: Partitioners.DefaultPartitioner,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: 30_000,
-        });
-        await producer.connect();
-        return producer;
-      })();
-      // A producer that failed to connect is forgotten, so the retried batch makes a new one.
-      const mine = made;
-      mine.catch(() => {
-        if (producers.get(key) === mine) producers.delete(key);
+  const producerFor = (topic: string, partition: number): Promise<Producer> =>
+    keptPromise(producers, `${topic}-${partition}`, async () => {
+      const producer = kafka.producer({
+        transactionalId: `${groupId}-${topic}-${partition}`,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 30_000,
       });
-      producers.set(key, mine);
-    }
-    return made;
-  };
+      await producer.connect();
+      return producer;
+    });
   const dropProducer = async (key: string) => {
     const made = producers.get(key);
     producers.delete(key);
     await made?.then((p) => p.disconnect()).catch(() => {});
-  };
-
-  // Where each partition held in this group generation really starts. The consumer reads the
-  // group's committed offset when it is assigned a partition, but a transaction its previous
-  // owner was committing when it died may still be completing, and its offsets are not in
-  // that answer yet (kafkajs cannot ask for stable offsets, KIP-447). Connecting the
-  // partition's transactional producer completes that transaction first; the offset fetched
-  // after it is final, and messages before it were already processed and committed.
-  const admin = kafka.admin();
-  const starts = new Map<string, Promise<number>>();
-  const startOf = (topic: string, partition: number): Promise<number> => {
-    const key = `${topic}-${partition}`;
-    let start = starts.get(key);
-    if (start === undefined) {
-      const made = (async () => {
-        await producerFor(topic, partition);
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
-        return committed === undefined ? -1 : Number(committed);
-      })();
-      made.catch(() => {
-        if (starts.get(key) === made) starts.delete(key);
-      });
-      starts.set(key, made);
-      start = made;
-    }
-    return start;
   };
 
   const backoff = new PartitionBackoff(log);
@@ -162,27 +138,9 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
     const started = performance.now();
     telemetry?.inFlight.inc({ worker: 'stream' });
     try {
-      let start: number;
-      try {
-        start = await startOf(batch.topic, batch.partition);
-      } catch (e) {
-        backoff.failed(payload, e);
-        return;
-      }
-      const fresh = batch.messages.filter((m) => Number(m.offset) >= start);
-      if (fresh.length < batch.messages.length) {
-        log?.info(
-          { topic: batch.topic, partition: batch.partition, skipped: batch.messages.length - fresh.length },
-          'skipped messages a previous owner already committed',
-        );
-        if (fresh.length === 0) {
-          resolveOffset(batch.lastOffset());
-          return;
-        }
-      }
-      for (let i = 0; i < fresh.length; i += maxPerTxn) {
+      for (let i = 0; i < batch.messages.length; i += maxPerTxn) {
         if (!isRunning() || isStale()) return;
-        const messages = fresh.slice(i, i + maxPerTxn);
+        const messages = batch.messages.slice(i, i + maxPerTxn);
         try {
           await processAndCommit(stages, batch.topic, batch.partition, messages);
         } catch (e) {
@@ -252,7 +210,6 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
 
   const worker = workerLifecycle(consumer, log, async () => {
     await Promise.all([...producers.keys()].map(dropProducer));
-    await admin.disconnect().catch(() => {});
   });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     // Producers of partitions this worker no longer holds may be fenced by their new owner.
@@ -260,11 +217,8 @@ export async function startStreamWorker(options: StreamWorkerOptions): Promise<W
     for (const [topic, partitions] of Object.entries(e.payload.memberAssignment))
       for (const p of partitions) held.add(`${topic}-${p}`);
     for (const key of [...producers.keys()]) if (!held.has(key)) void dropProducer(key);
-    // A new generation: a partition held before may have had another owner in between.
-    starts.clear();
     log?.info({ assignment: e.payload.memberAssignment }, 'joined group');
   });
-  await admin.connect();
   await consumer.connect();
   for (const topic of options.stages.keys()) await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({

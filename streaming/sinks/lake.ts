@@ -22,17 +22,6 @@ export class LakeSink {
     private readonly log?: Logger,
   ) {}
 
-  /** Queue one event for `table`; flushes when the batch is full. */
-  async write(table: string, event: Event): Promise<void> {
-    let buffer = this.buffers.get(table);
-    if (!buffer) {
-      buffer = [];
-      this.buffers.set(table, buffer);
-    }
-    buffer.push(event);
-    if (++this.buffered >= this.batchSize) await this.flush();
-  }
-
   /** Queue events for `table`; flushes when the batch is full. */
   async writeAll(table: string, events: readonly Event[]): Promise<void> {
     let at = 0;
