@@ -119,11 +119,7 @@ export class AsnDatabase {
   /** The ASN fields of an address; undefined when it is not looked up or not found. */
   lookup(ip: string): AsnFields | undefined {
     // Addresses repeat heavily in security telemetry: recent answers are kept.
-    const cached = this.cache.get(ip);
-    if (cached !== undefined) return cached ?? undefined;
-    const found = this.find(ip);
-    this.cache.set(ip, found ?? null);
-    return found;
+    return this.cache.through(ip, () => this.find(ip));
   }
 
   private find(ip: string): AsnFields | undefined {

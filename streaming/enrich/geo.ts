@@ -89,11 +89,7 @@ export class GeoDatabase {
   lookup(ip: string): GeoFields | undefined {
     // Addresses repeat heavily in security telemetry, and decoding a record costs microseconds:
     // recent answers are kept (bounded; see RecentAnswers).
-    const cached = this.cache.get(ip);
-    if (cached !== undefined) return cached ?? undefined;
-    const found = this.find(ip);
-    this.cache.set(ip, found ?? null);
-    return found;
+    return this.cache.through(ip, () => this.find(ip));
   }
 
   private find(ip: string): GeoFields | undefined {

@@ -30,4 +30,13 @@ export class RecentAnswers<V> {
     }
     this.newer.set(ip, answer);
   }
+
+  /** The answer for `key`: kept, or found now (and kept, a miss as null). */
+  through(key: string, find: () => V | undefined): V | undefined {
+    const kept = this.get(key);
+    if (kept !== undefined) return kept ?? undefined;
+    const found = find();
+    this.set(key, found ?? null);
+    return found;
+  }
 }
