@@ -236,6 +236,70 @@ export function buildProgram(): Command {
       },
     );
 
+  const pcap = program
+    .command('pcap')
+    .description(
+      'full packet capture: capture files or a live interface into the `pcap` table, and extract packets',
+    );
+
+  pcap
+    .command('ingest')
+    .description(
+      'append pcap/pcapng files to the `pcap` table (one commit per file; a file already ingested is skipped)',
+    )
+    .requiredOption('--lake <dir>', 'lake directory (created if missing)')
+    .argument('<files...>', 'libpcap or pcapng capture files')
+    .action(async (files: string[], opts: { lake: string }) => {
+      await (await import('./commands/pcap.js')).ingest({ ...opts, files });
+    });
+
+  pcap
+    .command('query')
+    .description(
+      "write the packets that match every filter given, in time order, as libpcap files (pcapng when link types mix); Metron's fixed-filter fields",
+    )
+    .requiredOption('--lake <dir>', 'lake directory')
+    .requiredOption(
+      '-o, --output <file>',
+      'output file; with --page-size, pages are <name>-1.pcap, <name>-2.pcap, …',
+    )
+    .option('--ip-src-addr <addr>', 'source address (IPv4 or IPv6)')
+    .option('--ip-dst-addr <addr>', 'destination address')
+    .option('--ip-src-port <port>', 'source port (TCP, UDP, SCTP)')
+    .option('--ip-dst-port <port>', 'destination port')
+    .option('--protocol <proto>', 'tcp, udp, icmp, icmpv6, sctp or an IP protocol number')
+    .option('--include-reverse', 'also match the reverse direction (addresses and ports swapped)')
+    .option('--community-id <id>', 'Community ID of the flow, e.g. 1:LQU9qZlK+B5F3KDmev6m5PMibrg=')
+    .option('--start-time <time>', 'first instant, inclusive: ISO 8601 with a zone or epoch ms')
+    .option('--end-time <time>', 'last instant, exclusive: ISO 8601 with a zone or epoch ms')
+    .option(
+      '--filter <stellar>',
+      'Stellar predicate over packet, ip_src_addr, ip_src_port, ip_dst_addr, ip_dst_port, protocol, vlan, len, timestamp, community_id; BYTEARRAY_MATCHER(pattern, packet) matches bytes',
+    )
+    .option('--page-size <n>', 'packets per output file (default: one file)', positiveInt)
+    .action(async (opts: import('./commands/pcap.js').QueryCliOptions) => {
+      await (await import('./commands/pcap.js')).query(opts);
+    });
+
+  pcap
+    .command('capture')
+    .description(
+      'capture packets live from an interface (libpcap) into the `pcap` table, or onto the `pcap` topic for `palisade index`',
+    )
+    .requiredOption('--iface <name>', 'interface to capture on, e.g. eth0 or lo')
+    .option('--bpf <filter>', "capture filter in tcpdump syntax, e.g. 'tcp port 443'")
+    .option('--lake <dir>', 'write to this lake (one commit per flush)')
+    .option('--bootstrap <host:port>', 'publish to Kafka instead, keyed by capture time')
+    .option('--topic-prefix <prefix>', 'prefix of the pcap topic name', '')
+    .option('--partitions <n>', 'partitions of the pcap topic when it is created', positiveInt, 1)
+    .option('--flush-ms <ms>', 'hand packets to the lake or Kafka at least this often', positiveInt, 1000)
+    .option('--count <n>', 'stop after this many packets', positiveInt)
+    .option('--duration <seconds>', 'stop after this many seconds', positiveInt)
+    .option('--snaplen <bytes>', 'bytes kept per packet (default 262144)', positiveInt)
+    .action(async (opts: import('./commands/pcap.js').CaptureCliOptions) => {
+      await (await import('./commands/pcap.js')).capture(opts);
+    });
+
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const command of all(program).slice(1)) {
     command

@@ -140,14 +140,6 @@ export function ipBytes(ip: string): Uint8Array | undefined {
   return out;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** The Community ID of a flow, or undefined when its addresses are not IPs of one family. */
 export function communityId(flow: Flow, seed = 0): string | undefined {
   return communityIdOf(flow.srcIp, flow.dstIp, flow.proto, flow.srcPort, flow.dstPort, seed);
@@ -163,13 +155,33 @@ export function communityIdOf(
   seed = 0,
 ): string | undefined {
   // The common case, two IPv4 addresses, is read without allocating; others go through ipBytes.
-  let src: Uint8Array | undefined = V4_SRC;
-  let dst: Uint8Array | undefined = V4_DST;
-  if (!readIPv4(srcIp, V4_SRC, 0) || !readIPv4(dstIp, V4_DST, 0)) {
-    src = ipBytes(srcIp);
-    dst = ipBytes(dstIp);
+  if (readIPv4(srcIp, PAIR, 0) && readIPv4(dstIp, PAIR, 4)) {
+    return communityIdOfBytes(PAIR, 0, 4, 4, proto, srcPort, dstPort, seed);
   }
+  const src = ipBytes(srcIp);
+  const dst = ipBytes(dstIp);
   if (!src || !dst || src.length !== dst.length) return undefined;
+  const both = new Uint8Array(src.length * 2);
+  both.set(src, 0);
+  both.set(dst, src.length);
+  return communityIdOfBytes(both, 0, src.length, src.length, proto, srcPort, dstPort, seed);
+}
+
+/**
+ * {@link communityIdOf} over addresses as network-order bytes: `alen` (4 or 16) bytes at
+ * `srcAt` and at `dstAt` of `bytes` — a decoded packet's own header, so packet capture never
+ * formats and re-parses addresses to hash a flow.
+ */
+export function communityIdOfBytes(
+  bytes: Uint8Array,
+  srcAt: number,
+  dstAt: number,
+  alen: number,
+  proto: number,
+  srcPort: number | undefined,
+  dstPort: number | undefined,
+  seed = 0,
+): string | undefined {
   let sport = srcPort;
   let dport = dstPort;
   let oneWay = false;
@@ -182,10 +194,15 @@ export function communityIdOf(
   }
   const ports = proto === TCP || proto === UDP || proto === SCTP || proto === ICMP || proto === ICMP6;
   if (ports && (sport === undefined || dport === undefined)) return undefined;
+  let first = srcAt;
+  let second = dstAt;
   if (!oneWay) {
-    const order = compareBytes(src, dst);
+    let order = 0;
+    for (let i = 0; i < alen && order === 0; i++)
+      order = (bytes[srcAt + i] as number) - (bytes[dstAt + i] as number);
     if (order > 0 || (order === 0 && ports && (sport as number) > (dport as number))) {
-      [src, dst] = [dst, src];
+      first = dstAt;
+      second = srcAt;
       [sport, dport] = [dport, sport];
     }
   }
@@ -195,8 +212,8 @@ export function communityIdOf(
   let n = 0;
   m[n++] = (seed >> 8) & 0xff;
   m[n++] = seed & 0xff;
-  for (let i = 0; i < src.length; i++) m[n++] = src[i] as number;
-  for (let i = 0; i < dst.length; i++) m[n++] = dst[i] as number;
+  for (let i = 0; i < alen; i++) m[n++] = bytes[first + i] as number;
+  for (let i = 0; i < alen; i++) m[n++] = bytes[second + i] as number;
   m[n++] = proto;
   m[n++] = 0;
   if (ports) {
@@ -210,8 +227,8 @@ export function communityIdOf(
   return `1:${sha1Base64(m, n)}`;
 }
 
-const V4_SRC = new Uint8Array(4);
-const V4_DST = new Uint8Array(4);
+/** Two IPv4 addresses, read without allocating. */
+const PAIR = new Uint8Array(8);
 
 // SHA-1 of a message that fits one 64-byte block (≤ 55 bytes), as Community ID's always do.
 // Written out because node:crypto's per-call cost (about 0.7 µs even with crypto.hash) is

@@ -4,6 +4,7 @@
 export {
   communityId,
   communityIdOf,
+  communityIdOfBytes,
   type Flow,
   ipBytes,
   protocolNumber,

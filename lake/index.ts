@@ -27,7 +27,7 @@ export {
 /** The `events` view's columns and the tables it leaves out. */
 export { EVENT_COLUMNS, EVENTS_VIEW, NON_SENSOR_TABLES } from './sql-events.js';
 /** Table appends and their results. */
-export { type AppendOptions, type AppendResult, checkTableName } from './table.js';
+export { type AppendOptions, type AppendResult, checkTableName, committedTxn } from './table.js';
 /** The lake's tables: partitioning, declared columns, sort order. */
 export {
   DAY_COLUMN,
@@ -66,3 +66,29 @@ export { type DuckDb, openDuckDb } from './duckdb.js';
 export { type CompactOptions, type CompactReport, compactLake, compactTable } from './maintenance/compact.js';
 /** Vacuum: drop day partitions past retention, delete data files no snapshot needs. */
 export { type VacuumOptions, type VacuumReport, vacuumLake, vacuumTable } from './maintenance/vacuum.js';
+export { type Decoded, decodePacket, newDecoded } from './pcap/decode.js';
+/** Packet capture: capture files in and out, packet decoding, the `pcap` table's writer and its queries. */
+export {
+  type CaptureProblem,
+  newPacketBatch,
+  type PacketBatch,
+  PcapngWriter,
+  PcapWriter,
+  readCapture,
+} from './pcap/format.js';
+export {
+  type CaptureIngestOptions,
+  type CaptureIngestReport,
+  captureId,
+  decodeBatch,
+  ingestCapture,
+} from './pcap/ingest.js';
+export {
+  canonicalAddress,
+  type PacketFilter,
+  type PacketQueryOptions,
+  type PacketQuerySummary,
+  type PacketRecord,
+  queryPackets,
+} from './pcap/query.js';
+export { type PacketColumns, PCAP_TABLE, PcapStore, type PcapStoreOptions } from './pcap/store.js';

@@ -61,6 +61,12 @@ export interface AppendOptions {
   beforeCommit?: () => Promise<void>;
 }
 
+/** The last version a stream writer's `appId` committed to a table, or -1. */
+export async function committedTxn(lakeDir: string, table: string, appId: string): Promise<number> {
+  const snapshot = await readSnapshot(join(lakeDir, checkTableName(table)));
+  return snapshot?.txns.get(appId) ?? -1;
+}
+
 /** Check a table name before it becomes a directory. */
 export function checkTableName(name: string): string {
   if (!TABLE_NAME.test(name)) {
@@ -182,6 +188,25 @@ async function prepare(
     await Promise.all(written.map((f) => rm(join(tableDir, f), { force: true })));
     throw e;
   }
+  const actions = commitActions(snapshot, fullSchemaOf(dataSchema, layout), partitionBy, adds, {
+    schemaChanged: batch.schemaChanged,
+    ...(options.txn ? { txn: options.txn } : {}),
+  });
+  return { actions, written };
+}
+
+function fullSchemaOf(dataSchema: DeltaStruct, layout: Partitioning): DeltaStruct {
+  return { type: 'struct', fields: [...dataSchema.fields, ...partitionFields(layout)] };
+}
+
+/** The actions of an append commit: commit info, protocol and metadata for a new table or a new schema, the adds, the txn. */
+function commitActions(
+  snapshot: Snapshot | undefined,
+  fullSchema: DeltaStruct,
+  partitionBy: readonly string[],
+  adds: readonly AddFile[],
+  options: { schemaChanged: boolean; txn?: { appId: string; version: number } },
+): Action[] {
   const actions: Action[] = [
     {
       commitInfo: {
@@ -193,10 +218,6 @@ async function prepare(
       },
     },
   ];
-  const fullSchema: DeltaStruct = {
-    type: 'struct',
-    fields: [...dataSchema.fields, ...partitionFields(layout)],
-  };
   if (!snapshot) {
     actions.push({ protocol: { minReaderVersion: 1, minWriterVersion: 2 } });
     actions.push({
@@ -204,12 +225,12 @@ async function prepare(
         id: randomUUID(),
         format: { provider: 'parquet', options: {} },
         schemaString: JSON.stringify(fullSchema),
-        partitionColumns: partitionBy,
+        partitionColumns: [...partitionBy],
         configuration: {},
         createdTime: Date.now(),
       },
     });
-  } else if (batch.schemaChanged) {
+  } else if (options.schemaChanged) {
     actions.push({ metaData: { ...snapshot.metadata, schemaString: JSON.stringify(fullSchema) } });
   }
   for (const add of adds) actions.push({ add });
@@ -218,7 +239,85 @@ async function prepare(
       txn: { appId: options.txn.appId, version: options.txn.version, lastUpdated: Date.now() },
     });
   }
-  return { actions, written };
+  return actions;
+}
+
+/** Data files a writer has already put under the table's directory, ready to commit. */
+export interface WrittenFiles {
+  /** The files' columns, in order (partition columns not included). */
+  dataSchema: DeltaStruct;
+  /** Add actions, paths relative to the table directory. */
+  adds: readonly AddFile[];
+}
+
+/**
+ * Commit data files written outside {@link appendEvents} (the packet store writes its own
+ * Parquet) to a table with the table's partitioning, creating it on first use. The files'
+ * columns must be the table's, or new ones (added to the schema); a txn already committed
+ * makes it a no-op, and then the files are removed. A lost race is retried.
+ */
+export async function commitWrittenFiles(
+  lakeDir: string,
+  table: string,
+  files: WrittenFiles,
+  options: Pick<AppendOptions, 'txn' | 'beforeCommit'> = {},
+): Promise<AppendResult> {
+  const tableDir = join(lakeDir, checkTableName(table));
+  const removeFiles = () => Promise.all(files.adds.map((a) => rm(join(tableDir, a.path), { force: true })));
+  for (let attempt = 1; ; attempt++) {
+    const snapshot = await readSnapshot(tableDir);
+    const committed = options.txn ? (snapshot?.txns.get(options.txn.appId) ?? -1) : -1;
+    if (options.txn && committed >= options.txn.version) {
+      await removeFiles();
+      return { table, version: snapshot?.version ?? -1, files: 0, rows: 0, skipped: true };
+    }
+    const spec = tableSpec(table);
+    const partitionBy = snapshot ? snapshot.metadata.partitionColumns : partitionColumns(spec.partitioning);
+    const layout = layoutOf(table, partitionBy);
+    const existing = snapshot ? snapshot.schema.fields.filter((f) => !partitionBy.includes(f.name)) : [];
+    const byName = new Map(existing.map((f) => [f.name, f]));
+    for (const f of files.dataSchema.fields) {
+      const have = byName.get(f.name);
+      if (have && JSON.stringify(have.type) !== JSON.stringify(f.type)) {
+        await removeFiles();
+        throw new InfraError(
+          'lake.schema',
+          `table '${table}' has column ${f.name} as ${JSON.stringify(have.type)}, the new files as ${JSON.stringify(f.type)}`,
+        );
+      }
+    }
+    const added = files.dataSchema.fields.filter((f) => !byName.has(f.name));
+    const dataSchema: DeltaStruct = snapshot
+      ? { type: 'struct', fields: [...existing, ...added] }
+      : files.dataSchema;
+    const actions = commitActions(snapshot, fullSchemaOf(dataSchema, layout), partitionBy, files.adds, {
+      schemaChanged: snapshot !== undefined && added.length > 0,
+      ...(options.txn ? { txn: options.txn } : {}),
+    });
+    const version = snapshot ? snapshot.version + 1 : 0;
+    const rows = files.adds.reduce(
+      (n, a) => n + (a.stats ? (JSON.parse(a.stats).numRecords as number) : 0),
+      0,
+    );
+    try {
+      await options.beforeCommit?.();
+      await writeCommit(tableDir, version, actions);
+    } catch (e) {
+      if (!(e instanceof CommitConflict) || attempt >= MAX_ATTEMPTS) {
+        await removeFiles();
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      continue;
+    }
+    const result: AppendResult = { table, version, files: files.adds.length, rows, skipped: false };
+    try {
+      result.checkpoint = await checkpointIfDue(tableDir, version);
+    } catch (e) {
+      result.warning = `checkpoint of ${table} v${version} failed: ${(e as Error).message}`;
+    }
+    return result;
+  }
 }
 
 /** The partitioning a table's partition columns spell; the lake writes no other. */

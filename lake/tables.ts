@@ -108,8 +108,11 @@ export const SYSTEM_TABLES: Readonly<Record<string, TableSpec>> = {
       field('linktype', 'long'),
       field('community_id', 'string'),
       field('packet', 'binary'),
+      // The packet's position in its source (frame number in a file, offset in Kafka): it
+      // orders packets with the same timestamp as they were captured.
+      field('seq', 'long'),
     ],
-    sortBy: ['ts_sec', 'ts_nsec'],
+    sortBy: ['ts_sec', 'ts_nsec', 'seq'],
   },
   /** Profiler results: one row per profile, entity, groups and period. */
   profiles: {

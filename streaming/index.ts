@@ -40,6 +40,8 @@ export {
 } from './kafka/client.js';
 export { decodeEvent, encodeEvent } from './kafka/codec.js';
 export { type IndexWorkerOptions, startIndexWorker } from './kafka/index-worker.js';
+/** Packets on the `pcap` topic: Metron's key (capture time in µs) and value (the bytes). */
+export { decodePackets, encodePacket, packetProblem } from './kafka/pcap-codec.js';
 export { type StreamWorkerOptions, startStreamWorker } from './kafka/stream-worker.js';
 export type { Worker } from './kafka/worker.js';
 /** Parser components and their registry. */
@@ -62,6 +64,13 @@ export {
   type SensorOptions,
   type SensorParser,
 } from './parsers/sensor.js';
+/** Live packet capture through libpcap. */
+export {
+  type CaptureStats,
+  type LiveCapture,
+  type LiveCaptureOptions,
+  startLiveCapture,
+} from './pcap/live.js';
 /** The pipeline: parse → enrich → score → triage over a batch, and the embedded run over files. */
 export {
   type BatchOutput,

@@ -1,3 +1,4 @@
+import { BYTES_FUNCTIONS } from './bytes.js';
 import { COLLECTION_FUNCTIONS } from './collections.js';
 import { DATE_FUNCTIONS } from './dates.js';
 import { ENCODING_FUNCTIONS } from './encoding.js';
@@ -24,5 +25,6 @@ export const ALL_FUNCTIONS: readonly FunctionDef[] = [
   ...STATISTICS_FUNCTIONS,
   ...NETWORK_FUNCTIONS,
   ...GEOHASH_FUNCTIONS,
+  ...BYTES_FUNCTIONS,
   ...HOST_FUNCTIONS,
 ];

@@ -1,11 +1,13 @@
 import { Kafka, logLevel, type RetryOptions } from 'kafkajs';
 import { InfraError, type Logger } from '#core';
 
-/** The topics the stream writes and the indexer reads (DESIGN.md, Kafka topics). */
+/** The topics the stream and packet capture write and the indexer reads (DESIGN.md, Kafka topics). */
 export const TOPICS = {
   indexing: 'indexing',
   alerts: 'alerts',
   errors: 'errors',
+  /** Packets from `palisade pcap capture --bootstrap`, keyed by capture time. */
+  pcap: 'pcap',
 } as const;
 
 /** The output topics' names. */
@@ -16,7 +18,12 @@ export type OutputTopics = { readonly [K in keyof typeof TOPICS]: string };
  * share one cluster: `acme.` gives `acme.indexing`, `acme.bro`, …
  */
 export function outputTopics(prefix = ''): OutputTopics {
-  return { indexing: `${prefix}indexing`, alerts: `${prefix}alerts`, errors: `${prefix}errors` };
+  return {
+    indexing: `${prefix}indexing`,
+    alerts: `${prefix}alerts`,
+    errors: `${prefix}errors`,
+    pcap: `${prefix}pcap`,
+  };
 }
 
 /**

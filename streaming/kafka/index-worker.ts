@@ -1,11 +1,20 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type Event, faultError, faultPoint, type Logger, type Telemetry } from '#core';
-import { type AppendResult, checkTableName, type LakeWriter } from '#lake';
+import {
+  type AppendResult,
+  checkTableName,
+  committedTxn,
+  decodeBatch,
+  type LakeWriter,
+  PCAP_TABLE,
+  PcapStore,
+} from '#lake';
 import { errorRecord } from '../error-record.js';
 import { ALERTS_TABLE, ERRORS_TABLE } from '../sinks/lake.js';
 import { PartitionBackoff } from './backoff.js';
 import { type OutputTopics, outputTopics } from './client.js';
 import { decodeEvent } from './codec.js';
+import { decodePackets, packetProblem } from './pcap-codec.js';
 import { type Worker, workerLifecycle } from './worker.js';
 
 /**
@@ -18,7 +27,8 @@ import { type Worker, workerLifecycle } from './worker.js';
  * batch again, and the lake leaves out every event at or before the version it recorded — so
  * nothing is added twice however the replayed batches are cut, and nothing is lost because
  * offsets never run ahead of the lake. A message that is not an encoded event goes to `errors`
- * with its bytes (`indexing_error`).
+ * with its bytes (`indexing_error`). Packets from the `pcap` topic land in the `pcap` table
+ * the same way (same txn ids, offsets at or before the recorded version left out).
  */
 
 export interface IndexWorkerOptions {
@@ -46,6 +56,28 @@ function tableOf(topics: OutputTopics, topic: string, event: Event): string {
   const type = event['source.type'];
   if (typeof type !== 'string') throw new Error('event has no source.type to name its table');
   return checkTableName(type);
+}
+
+function indexError(reason: string, bytes: Buffer, topic: string, partition: number, offset: number): Event {
+  return errorRecord({ stage: 'indexing_error', code: 'indexing.decode', message: reason }, bytes, {
+    sensor: topic,
+    file: `kafka://${topic}/${partition}`,
+    line: offset,
+  });
+}
+
+/** Packets of one topic-partition batch into `pcap`, under the batch's txn id. */
+async function landPackets(
+  lakeDir: string,
+  appId: string,
+  last: number,
+  messages: KafkaMessage[],
+): Promise<AppendResult> {
+  const committed = await committedTxn(lakeDir, PCAP_TABLE, appId);
+  const fresh = messages.filter((m) => Number(m.offset) > committed);
+  const store = new PcapStore(lakeDir);
+  if (fresh.length > 0) await store.add(decodeBatch(decodePackets(fresh)));
+  return store.finish({ txn: { appId, version: last } });
 }
 
 export async function startIndexWorker(options: IndexWorkerOptions): Promise<Worker> {
@@ -80,20 +112,23 @@ export async function startIndexWorker(options: IndexWorkerOptions): Promise<Wor
         entry.events.push(event);
         entry.offsets.push(offset);
       };
+      const packets: KafkaMessage[] = [];
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         const bytes = message.value ?? Buffer.alloc(0);
+        if (batch.topic === topics.pcap) {
+          const problem = packetProblem(message);
+          if (problem === undefined) packets.push(message);
+          else add(ERRORS_TABLE, indexError(problem, bytes, batch.topic, batch.partition, offset), offset);
+          continue;
+        }
         try {
           const event = decodeEvent(bytes);
           add(tableOf(topics, batch.topic, event), event, offset);
         } catch (e) {
           add(
             ERRORS_TABLE,
-            errorRecord(
-              { stage: 'indexing_error', code: 'indexing.decode', message: (e as Error).message },
-              bytes,
-              { sensor: batch.topic, file: `kafka://${batch.topic}/${batch.partition}`, line: offset },
-            ),
+            indexError((e as Error).message, bytes, batch.topic, batch.partition, offset),
             offset,
           );
         }
@@ -108,6 +143,7 @@ export async function startIndexWorker(options: IndexWorkerOptions): Promise<Wor
           if (table !== ERRORS_TABLE && table !== ALERTS_TABLE)
             telemetry?.events.inc({ stage: 'index', sensor: table }, events.length);
         }
+        if (packets.length > 0) results.push(await landPackets(lake.dir, appId, last, packets));
         for (const r of results) if (r.warning) log?.warn({ table: r.table }, r.warning);
         faultPoint('index.after-lake-commit');
         // The lake holds the batch: now, and only now, the offsets move.
