@@ -36,6 +36,7 @@ import {
   type ResultRow,
   resultsTable,
 } from './report.js';
+import { benchPcap, type PcapFigures, pcapHeadline } from './pcap-bench.js';
 import { benchSqlQuery, QUERY_TABLE, type SqlQueryResult } from './sql-query.js';
 import { benchSqlRead } from './sql-read.js';
 import { benchStellarTriage, TRIAGE_RULE, type TriageFigures } from './stellar-triage.js';
@@ -58,6 +59,7 @@ const CASES = [
   'write',
   'sql',
   'query',
+  'pcap',
 ] as const;
 type CaseName = (typeof CASES)[number];
 /** The results table's order (the Kafka cases share one entry). */
@@ -71,6 +73,7 @@ const TABLE_ORDER: readonly CaseName[] = [
   'pipeline',
   'kafka',
   'intel-rss',
+  'pcap',
 ];
 
 const USAGE = `usage: node dist/bench/main.js [--rows N] [--query-rows N] [--quick] [--only CASES] [--out FILE]
@@ -124,6 +127,10 @@ const QUICK_LATENCY_MS = 5_000;
 const LATENCY_DRAIN_MS = 10_000;
 /** Threat-intel indicators in the worker-RSS case (10); the quick run skips the lake variant. */
 const INTEL_INDICATORS = 1_000_000;
+/** Packets in the capture of the packet-capture case (11), and its timed runs. */
+const PCAP_PACKETS = 1_000_000;
+const QUICK_PCAP_PACKETS = 200_000;
+const PCAP_RUNS = 3;
 
 interface Options {
   rows: number;
@@ -137,6 +144,7 @@ interface Options {
   kafkaRuns: number;
   latencyMs: number;
   intelFromLake: boolean;
+  pcapPackets: number;
   only: ReadonlySet<CaseName>;
   /** Whether to write the results file: always for the whole suite, with --only only when --out is given. */
   write: boolean;
@@ -198,6 +206,7 @@ function parseOptions(argv: string[]): Options {
     kafkaRuns: quick ? QUICK_KAFKA_RUNS : KAFKA_RUNS,
     latencyMs: quick ? QUICK_LATENCY_MS : LATENCY_MS,
     intelFromLake: !quick,
+    pcapPackets: quick ? QUICK_PCAP_PACKETS : PCAP_PACKETS,
     only,
     write: typeof values.only !== 'string' || typeof values.out === 'string',
     out: typeof values.out === 'string' ? values.out : join(repoRoot(), 'bench', 'RESULTS.md'),
@@ -222,6 +231,7 @@ interface Figures {
   kafka?: KafkaFigures;
   latency?: LatencyFigures;
   intelRss?: IntelRssFigures;
+  pcap?: PcapFigures;
 }
 
 async function main(): Promise<number> {
@@ -334,6 +344,13 @@ async function main(): Promise<number> {
       caseRows.set('query', figures.query.rows);
       checks.push(...figures.query.checks);
     }
+    if (runs('pcap')) {
+      log(`case 11: packet capture, ${n(options.pcapPackets)} packets (warm-up + ${PCAP_RUNS} runs; tshark query once) …`);
+      const pcap = await benchPcap(options.pcapPackets, PCAP_RUNS, work, log);
+      caseRows.set('pcap', pcap.rows);
+      figures.pcap = pcap.figures;
+      checks.push(...pcap.checks);
+    }
     log('done');
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -382,6 +399,7 @@ function headline(r: Figures): string[] {
     r.kafka && kafkaHeadline(r.kafka),
     r.latency && latencyHeadline(r.latency),
     r.intelRss && intelRssHeadline(r.intelRss),
+    r.pcap && pcapHeadline(r.pcap),
   ].filter((x): x is string[] => x !== undefined);
   return sections.flatMap((lines, i) => (i === 0 ? lines : ['', ...lines]));
 }

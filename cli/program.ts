@@ -277,6 +277,15 @@ export function buildProgram(): Command {
       'Stellar predicate over packet, ip_src_addr, ip_src_port, ip_dst_addr, ip_dst_port, protocol, vlan, len, timestamp, community_id; BYTEARRAY_MATCHER(pattern, packet) matches bytes',
     )
     .option('--page-size <n>', 'packets per output file (default: one file)', positiveInt)
+    .option(
+      '--event <guid>',
+      "the packets of this event or alert: its flow's Community ID (else its 5-tuple, both ways) around its time",
+    )
+    .option(
+      '--window <duration>',
+      'with --event: how far before and after its time to look (s, m or h)',
+      '5m',
+    )
     .action(async (opts: import('./commands/pcap.js').QueryCliOptions) => {
       await (await import('./commands/pcap.js')).query(opts);
     });

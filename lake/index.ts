@@ -85,6 +85,7 @@ export {
 } from './pcap/ingest.js';
 export {
   canonicalAddress,
+  filterForEvent,
   type PacketFilter,
   type PacketQueryOptions,
   type PacketQuerySummary,

@@ -34,6 +34,8 @@ export const EVENT_COLUMNS: readonly { name: string; type: string }[] = [
   { name: 'ip_dst_addr', type: 'VARCHAR' },
   { name: 'ip_dst_port', type: 'BIGINT' },
   { name: 'protocol', type: 'VARCHAR' },
+  // The flow's Community ID: joins an event to its packets (`pcap`) and to other sensors' records.
+  { name: 'community_id', type: 'VARCHAR' },
   { name: 'original_string', type: 'VARCHAR' },
   { name: 'dt', type: 'DATE' },
 ];

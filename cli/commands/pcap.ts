@@ -5,6 +5,7 @@ import {
   type CaptureProblem,
   canonicalAddress,
   decodeBatch,
+  filterForEvent,
   ingestCapture,
   openLakeWriter,
   type PacketBatch,
@@ -115,6 +116,8 @@ export interface QueryCliOptions {
   endTime?: string;
   filter?: string;
   pageSize?: number;
+  event?: string;
+  window: string;
 }
 
 function port(text: string, option: string): number {
@@ -145,9 +148,21 @@ function time(text: string, option: string): number {
   }
 }
 
-/** The fixed filter from the command line, checked. */
-export function filterOf(o: QueryCliOptions): PacketFilter {
-  const f: PacketFilter = {};
+/** `--window`: seconds, or a number with s, m or h. */
+function windowMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--window: expected a duration such as 90s, 5m or 1h, got '${text}'`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+/**
+ * The fixed filter from the command line, checked; with `--event`, the event's flow and time
+ * first, which the other options then narrow or override.
+ */
+export async function filterOf(o: QueryCliOptions): Promise<PacketFilter> {
+  const f: PacketFilter =
+    o.event === undefined ? {} : await filterForEvent(o.lake, o.event.trim(), windowMs(o.window));
   if (o.ipSrcAddr !== undefined) f.ipSrcAddr = canonicalAddress(o.ipSrcAddr, '--ip-src-addr');
   if (o.ipDstAddr !== undefined) f.ipDstAddr = canonicalAddress(o.ipDstAddr, '--ip-dst-addr');
   if (o.ipSrcPort !== undefined) f.ipSrcPort = port(o.ipSrcPort, '--ip-src-port');
@@ -186,7 +201,7 @@ export async function query(
   options: QueryCliOptions,
   out: Output = process.stdout,
 ): Promise<PacketQuerySummary> {
-  const filter = filterOf(options);
+  const filter = await filterOf(options);
   const summary = await queryPackets(options.lake, {
     filter,
     output: options.output,

@@ -6,9 +6,10 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { extname, join } from 'node:path';
-import { ipBytes, UsageError } from '#core';
+import { ipBytes, protocolNumber, UsageError } from '#core';
 import { type AddFile, readSnapshot } from '../delta/log.js';
 import { openDuckDb, sqlString } from '../duckdb.js';
+import { openSql } from '../sql.js';
 import { PcapngWriter, PcapWriter } from './format.js';
 import { formatIpv6 } from './ip-text.js';
 import { PCAP_TABLE } from './store.js';
@@ -88,6 +89,42 @@ export function canonicalAddress(text: string, option: string): string {
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * "The packets of this event": the filter for an event (or alert) of the lake, by its guid —
+ * its flow's Community ID when it has one, else its 5-tuple in both directions — over its time
+ * ± `windowMs`. One call from an alert to the packets behind it.
+ */
+export async function filterForEvent(lakeDir: string, guid: string, windowMs: number): Promise<PacketFilter> {
+  const session = await openSql(lakeDir);
+  let row: Record<string, unknown> | undefined;
+  try {
+    const r = await session.query(
+      'SELECT timestamp, ip_src_addr, ip_src_port, ip_dst_addr, ip_dst_port, protocol, community_id ' +
+        `FROM events WHERE guid = ${sqlString(guid)} LIMIT 1`,
+    );
+    row = r.rows[0];
+  } finally {
+    session.close();
+  }
+  if (!row) throw new UsageError(`--event: no event with guid ${guid} in ${lakeDir}`);
+  const ts = Number(row.timestamp);
+  const filter: PacketFilter = { startMs: ts - windowMs, endMs: ts + windowMs + 1 };
+  if (typeof row.community_id === 'string' && row.community_id !== '') {
+    filter.communityId = row.community_id;
+    return filter;
+  }
+  if (typeof row.ip_src_addr !== 'string' || typeof row.ip_dst_addr !== 'string')
+    throw new UsageError(`--event: event ${guid} has no addresses to find its packets by`);
+  filter.ipSrcAddr = canonicalAddress(row.ip_src_addr, "the event's ip_src_addr");
+  filter.ipDstAddr = canonicalAddress(row.ip_dst_addr, "the event's ip_dst_addr");
+  if (row.ip_src_port !== null && row.ip_src_port !== undefined) filter.ipSrcPort = Number(row.ip_src_port);
+  if (row.ip_dst_port !== null && row.ip_dst_port !== undefined) filter.ipDstPort = Number(row.ip_dst_port);
+  const proto = protocolNumber(row.protocol);
+  if (proto !== undefined) filter.protocol = proto;
+  filter.includeReverse = true;
+  return filter;
+}
 
 /** Whether a data file can hold packets of the window, from its partition and statistics. */
 function mayHold(add: AddFile, filter: PacketFilter): boolean {

@@ -22,6 +22,7 @@ const EXPECTED_COLUMNS = [
   ['ip_dst_addr', 'VARCHAR'],
   ['ip_dst_port', 'BIGINT'],
   ['protocol', 'VARCHAR'],
+  ['community_id', 'VARCHAR'],
   ['original_string', 'VARCHAR'],
   ['dt', 'DATE'],
   ['sensor', 'VARCHAR'],

@@ -432,3 +432,60 @@ describe('pcap ingest and query: pages, repeats, damage, usage', () => {
     expect(bad.stderr).toContain('not a pcap or pcapng file');
   });
 });
+
+describe('from an event to its packets in one call', () => {
+  it('pcap query --event GUID returns the packets of the event’s flow around its time', async () => {
+    const c = cap('eth.pcap');
+    // A Zeek conn record of one TCP flow of the capture, ingested into the same lake.
+    const first = host(c, (p) => p.truth.kind === 'tcp' && p.truth.ipVersion === 4 && p.tsSec > START + 4000);
+    const t = first.truth;
+    const log = join(dir, 'conn.log');
+    const conn = {
+      ts: first.tsSec + first.tsNsec / 1e9,
+      uid: 'CpcapFlow1',
+      'id.orig_h': t.src,
+      'id.orig_p': t.srcPort,
+      'id.resp_h': t.dst,
+      'id.resp_p': t.dstPort,
+      proto: 'tcp',
+      duration: 1.5,
+    };
+    writeFileSync(log, `${JSON.stringify({ conn })}\n`);
+    const ingest = palisade(['ingest', '--sensor', 'bro', '--lake', c.lake, '--no-enrich', log]);
+    expect(ingest.code).toBe(0);
+    const session = await openSql(c.lake);
+    let guid: string;
+    let cid: string;
+    try {
+      const r = await session.query("SELECT guid, community_id FROM events WHERE sensor = 'bro'");
+      expect(r.rows).toHaveLength(1);
+      guid = String(r.rows[0]?.guid);
+      cid = String(r.rows[0]?.community_id);
+    } finally {
+      session.close();
+    }
+    expect(cid).toMatch(/^1:/);
+    const out = join(dir, 'event.pcap');
+    const q = palisade(['pcap', 'query', '--lake', c.lake, '-o', out, '--event', guid, '--window', '10m']);
+    expect(q.stderr).toBe('');
+    expect(q.code).toBe(0);
+    // The same flow in both directions, 10 minutes either side, as tshark selects it.
+    const ref = join(dir, 'event-ref.pcap');
+    const from = (first.tsSec - 600) * 1000 + Math.floor(first.tsNsec / 1e6);
+    const to = from + 1_200_001;
+    await tsharkFilter(
+      c.file,
+      `${proto(6)} && ((${addr('src', t.src as string)} && ${addr('dst', t.dst as string)} && ${port('src', t.srcPort)} && ${port('dst', t.dstPort)}) || ` +
+        `(${addr('src', t.dst as string)} && ${addr('dst', t.src as string)} && ${port('src', t.dstPort)} && ${port('dst', t.srcPort)})) && ` +
+        `frame.time_epoch >= ${time(from)} && frame.time_epoch < ${time(to)}`,
+      ref,
+    );
+    const theirs = readPcapRecords(ref).records;
+    expect(theirs.length).toBeGreaterThan(2);
+    same(readPcapRecords(out).records, theirs);
+
+    const unknown = palisade(['pcap', 'query', '--lake', c.lake, '-o', out, '--event', 'no-such-guid']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--event: no event with guid no-such-guid');
+  });
+});
