@@ -13,6 +13,7 @@ import {
 } from './kafka-bench.js';
 import { benchLakeWrite, type LakeWriteFigures } from './lake-write.js';
 import { benchParseSensors, JSON_PARSE_TARGET, type ParseFigures } from './parse-sensors.js';
+import { benchPcap, type PcapFigures, pcapHeadline } from './pcap-bench.js';
 import {
   benchIntelRss,
   benchPipeline,
@@ -36,7 +37,6 @@ import {
   type ResultRow,
   resultsTable,
 } from './report.js';
-import { benchPcap, type PcapFigures, pcapHeadline } from './pcap-bench.js';
 import { benchSqlQuery, QUERY_TABLE, type SqlQueryResult } from './sql-query.js';
 import { benchSqlRead } from './sql-read.js';
 import { benchStellarTriage, TRIAGE_RULE, type TriageFigures } from './stellar-triage.js';
@@ -345,7 +345,9 @@ async function main(): Promise<number> {
       checks.push(...figures.query.checks);
     }
     if (runs('pcap')) {
-      log(`case 11: packet capture, ${n(options.pcapPackets)} packets (warm-up + ${PCAP_RUNS} runs; tshark query once) …`);
+      log(
+        `case 11: packet capture, ${n(options.pcapPackets)} packets (warm-up + ${PCAP_RUNS} runs; tshark query once) …`,
+      );
       const pcap = await benchPcap(options.pcapPackets, PCAP_RUNS, work, log);
       caseRows.set('pcap', pcap.rows);
       figures.pcap = pcap.figures;

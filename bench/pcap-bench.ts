@@ -3,7 +3,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ingestCapture, openDuckDb, queryPackets, readSnapshot } from '#lake';
 import { writeBenchCapture } from './pcap-data.js';
-import { type Check, measure, mb, type ResultRow, rate, ratio } from './report.js';
+import { type Check, mb, measure, type ResultRow, rate, ratio } from './report.js';
 
 /**
  * Issue 7's bar: `palisade pcap ingest` of a ≥ 1M-packet capture against
@@ -37,7 +37,8 @@ function run(args: string[]): Promise<void> {
 async function dirBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.parquet')) total += (await stat(join(entry.parentPath, entry.name))).size;
+    if (entry.isFile() && entry.name.endsWith('.parquet'))
+      total += (await stat(join(entry.parentPath, entry.name))).size;
   }
   return total;
 }
@@ -81,7 +82,15 @@ export async function benchPcap(
     runs,
     run: () =>
       queryPackets(lake, {
-        filter: { ipSrcAddr: f.src, ipDstAddr: f.dst, ipSrcPort: f.srcPort, ipDstPort: f.dstPort, protocol: 6, startMs, endMs },
+        filter: {
+          ipSrcAddr: f.src,
+          ipDstAddr: f.dst,
+          ipSrcPort: f.srcPort,
+          ipDstPort: f.dstPort,
+          protocol: 6,
+          startMs,
+          endMs,
+        },
         output: oursOut,
       }),
   });

@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
 
-
 /**
  * A large synthetic capture for the packet-capture bench: Ethernet frames of IPv4 (and some
  * IPv6) flows — TCP sessions of 8–40 segments, DNS query/answer pairs, other UDP — interleaved
@@ -40,7 +39,9 @@ interface Flow {
   seqIn: number;
 }
 
-const TEXT = Buffer.from('GET /index.html HTTP/1.1\r\nHost: example.org\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n');
+const TEXT = Buffer.from(
+  'GET /index.html HTTP/1.1\r\nHost: example.org\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n',
+);
 
 export async function writeBenchCapture(
   file: string,
@@ -154,7 +155,8 @@ export async function writeBenchCapture(
     o += l4;
     const tls = f.proto === 6 && f.dport === 443;
     if (!tls && n % 2 === 0) {
-      for (let k = 0; k < payload; k += TEXT.length) TEXT.copy(chunk, o + k, 0, Math.min(TEXT.length, payload - k));
+      for (let k = 0; k < payload; k += TEXT.length)
+        TEXT.copy(chunk, o + k, 0, Math.min(TEXT.length, payload - k));
     } else {
       noise.copy(chunk, o, (n * 131) % (noise.length - 1500), ((n * 131) % (noise.length - 1500)) + payload);
       // Encrypted traffic comes in TLS records: application data of the segment's length.

@@ -20,14 +20,34 @@ export interface PlainColumn {
   optional: boolean;
 }
 
-/** A column's values for one row group: numbers in a Float64Array, text and bytes in an array. */
+/**
+ * A column's values for one row group, in the shape its caller already holds them (so no pass
+ * goes into converting them): numbers in a Float64Array; text as indices into its distinct
+ * values; bytes as ranges of a few large buffers.
+ */
 export type PlainData =
   | {
+      /**
+       * In an optional column a negative number is null: the columns this writer serves
+       * (times, lengths, ports, protocol numbers) have no negative values.
+       */
       numbers: Float64Array;
-      /** Optional columns: 0 marks a null row. */
-      present?: Uint8Array;
     }
-  | { values: readonly (string | Uint8Array | null | undefined)[] };
+  | {
+      /** The distinct values, in order of first use (the dictionary page keeps this order). */
+      dictionary: readonly string[];
+      /** Per row, an index into `dictionary`, or -1 for null. */
+      indices: Int32Array;
+    }
+  | {
+      /**
+       * Consecutive rows and the buffer they lie in: row `i` is
+       * `buffer[offset[i] .. offset[i] + length[i])` of the run it falls in. No nulls.
+       */
+      runs: readonly { buffer: Uint8Array; rows: number }[];
+      offset: Float64Array;
+      length: Float64Array;
+    };
 
 /** min/max/null count of a column across everything written, for Delta's file statistics. */
 export interface PlainStats {
@@ -166,6 +186,32 @@ class Thrift {
   }
 }
 
+/**
+ * Page memory reused from one row group to the next but one (a row group's pages are being
+ * written while the next is encoded), so a million packets do not fault in fresh pages for
+ * every row group. A request that does not fit is served fresh and grows the arena next time.
+ */
+class Arena {
+  private buf = Buffer.allocUnsafe(0);
+  private used = 0;
+  private want = 0;
+
+  reset(): void {
+    // With room to spare: row groups vary in size, and one that misses by a byte pays in full.
+    if (this.want > this.buf.length) this.buf = Buffer.allocUnsafe(Math.ceil(this.want * 1.25));
+    this.used = 0;
+    this.want = 0;
+  }
+
+  take(n: number): Buffer {
+    this.want += n;
+    if (this.used + n > this.buf.length) return Buffer.allocUnsafe(n);
+    const out = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return out;
+  }
+}
+
 interface ChunkMeta {
   column: PlainColumn;
   offset: number;
@@ -202,6 +248,7 @@ export class PlainParquetWriter {
   private readonly totals: PlainStats[];
   private rows = 0;
   private pending: Promise<void> = Promise.resolve();
+  private readonly arenas = [new Arena(), new Arena()];
 
   private constructor(
     readonly path: string,
@@ -237,14 +284,21 @@ export class PlainParquetWriter {
     return this.totals;
   }
 
-  /** Write `rows` rows, one {@link PlainData} per column, as one row group. */
+  /**
+   * Write `rows` rows, one {@link PlainData} per column, as one row group. Everything in `data`
+   * is copied into pages before this returns its promise, so the caller may refill its arrays
+   * (and must not wait for the write to do so: the write overlaps building the next group).
+   */
   async writeRowGroup(rows: number, data: readonly PlainData[]): Promise<void> {
     if (rows === 0) return;
     const group: RowGroupMeta = { rows, offset: this.position, size: 0, chunks: [] };
     const buffers: Buffer[] = [];
     let at = this.position;
+    // The arena of the row group before the last one: its write was awaited by the last call.
+    const arena = this.arenas[this.groups.length % 2] as Arena;
+    arena.reset();
     this.columns.forEach((column, i) => {
-      const page = encodePage(column, rows, data[i] as PlainData, this.totals[i] as PlainStats);
+      const page = encodePage(column, rows, data[i] as PlainData, this.totals[i] as PlainStats, arena);
       const start = at;
       if (page.dictionary) {
         const header = new Thrift()
@@ -404,9 +458,10 @@ interface Page {
 
 /**
  * Definition levels (bit width 1) as one bit-packed run of the RLE/bit-packing hybrid,
- * prefixed by its length as data page v1 wants.
+ * prefixed by its length as data page v1 wants; a row is present when its value is not
+ * negative (every row when `values` is undefined).
  */
-function definitionLevels(rows: number, isPresent: (i: number) => boolean): Buffer {
+function definitionLevels(rows: number, values: Float64Array | Int32Array | undefined): Buffer {
   const groups = Math.ceil(rows / 8);
   const header: number[] = [];
   let v = groups * 2 + 1;
@@ -419,37 +474,55 @@ function definitionLevels(rows: number, isPresent: (i: number) => boolean): Buff
   out.writeUInt32LE(header.length + groups, 0);
   out.set(header, 4);
   const base = 4 + header.length;
+  if (values === undefined) {
+    out.fill(0xff, base);
+    // Bits past the last row are padding; keep them 0 as a reader may expect.
+    if (rows % 8 !== 0) out[base + groups - 1] = (1 << (rows % 8)) - 1;
+    return out;
+  }
   for (let i = 0; i < rows; i++) {
-    if (!isPresent(i)) continue;
+    if ((values[i] as number) < 0) continue;
     const at = base + (i >> 3);
     out[at] = (out[at] as number) | (1 << (i & 7));
   }
   return out;
 }
 
-function encodePage(column: PlainColumn, rows: number, data: PlainData, total: PlainStats): Page {
-  if ('numbers' in data) return numberPage(column, rows, data.numbers, data.present, total);
-  return bytesPage(column, rows, data.values, total);
+function encodePage(
+  column: PlainColumn,
+  rows: number,
+  data: PlainData,
+  total: PlainStats,
+  arena: Arena,
+): Page {
+  if ('numbers' in data) return numberPage(column, rows, data.numbers, total, arena);
+  if ('dictionary' in data) return textPage(column, rows, data.dictionary, data.indices, total, arena);
+  return runsPage(column, rows, data, arena);
 }
+
+/** Values packed as INT64/DOUBLE before being copied after the definition levels; reused. */
+let scratch = new Float64Array(0);
 
 function numberPage(
   column: PlainColumn,
   rows: number,
   numbers: Float64Array,
-  present: Uint8Array | undefined,
   total: PlainStats,
+  arena: Arena,
 ): Page {
   // Values are packed into an aligned scratch array first (typed-array stores, no per-value
   // Buffer call), then copied after the definition levels in one go.
   const isInt = column.type === 'int64';
-  const packed = new Float64Array(rows);
+  if (scratch.length < rows) scratch = new Float64Array(rows);
+  const packed = scratch;
   const halves = new Int32Array(packed.buffer);
+  const optional = column.optional;
   let count = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < rows; i++) {
-    if (present !== undefined && present[i] === 0) continue;
     const v = numbers[i] as number;
+    if (optional && v < 0) continue;
     if (isInt) {
       halves[count * 2] = v >>> 0;
       halves[count * 2 + 1] = Math.floor(v / TWO_32) | 0;
@@ -458,16 +531,9 @@ function numberPage(
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (!column.optional && count < rows)
-    throw new InfraError(
-      'parquet.write',
-      `column ${column.name} is required but has ${rows - count} null rows`,
-    );
-  const levels = column.optional
-    ? definitionLevels(rows, (i) => present === undefined || present[i] !== 0)
-    : undefined;
+  const levels = optional ? definitionLevels(rows, numbers) : undefined;
   const start = levels ? levels.length : 0;
-  const body = Buffer.allocUnsafe(start + count * 8);
+  const body = arena.take(start + count * 8);
   if (levels) levels.copy(body, 0);
   body.set(new Uint8Array(packed.buffer, 0, count * 8), start);
   const nulls = rows - count;
@@ -487,60 +553,46 @@ function numberPage(
   return { body, nulls, min: lo, max: hi };
 }
 
-function bytesPage(
+function textPage(
   column: PlainColumn,
   rows: number,
-  values: readonly (string | Uint8Array | null | undefined)[],
+  dictionary: readonly string[],
+  indices: Int32Array,
   total: PlainStats,
+  arena: Arena,
 ): Page {
+  const ids = new Uint32Array(rows);
   let count = 0;
-  for (let i = 0; i < rows; i++) if (values[i] !== null && values[i] !== undefined) count++;
-  if (!column.optional && count < rows)
-    throw new InfraError(
-      'parquet.write',
-      `column ${column.name} is required but has ${rows - count} null rows`,
-    );
-  const levels = column.optional
-    ? definitionLevels(rows, (i) => values[i] !== null && values[i] !== undefined)
-    : undefined;
-  const nulls = rows - count;
-  total.nulls += nulls;
-  if (column.type === 'binary') return { body: plainBytes(values, rows, count, levels), nulls };
-
-  // Text: a dictionary of the distinct values when they repeat (addresses, flow ids do), so
-  // each value is encoded once per row group and the rows are small indices.
-  const index = new Map<string, number>();
-  const ids = new Uint32Array(count);
-  let n = 0;
   for (let i = 0; i < rows; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    const key = typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
-    let id = index.get(key);
-    if (id === undefined) {
-      id = index.size;
-      index.set(key, id);
-    }
-    ids[n++] = id;
+    const id = indices[i] as number;
+    if (id >= 0) ids[count++] = id;
   }
-  const distinct = [...index.keys()];
+  const nulls = requireValues(column, rows, count);
+  const levels = column.optional ? definitionLevels(rows, indices) : undefined;
+  total.nulls += nulls;
   let min: string | undefined;
   let max: string | undefined;
-  for (const v of distinct) {
+  for (const v of dictionary) {
     if (min === undefined || v < min) min = v;
     if (max === undefined || v > max) max = v;
   }
+  // Addresses and flow ids repeat, so the dictionary usually wins: each value is encoded once
+  // per row group and the rows are small indices. When most values are distinct, PLAIN.
   const page: Page =
-    distinct.length <= Math.max(1, count * DICTIONARY_SHARE)
+    dictionary.length <= Math.max(1, count * DICTIONARY_SHARE)
       ? {
-          dictionary: {
-            bytes: plainBytes(distinct, distinct.length, distinct.length, undefined),
-            count: distinct.length,
-          },
-          body: dictionaryIndices(ids, distinct.length, levels),
+          dictionary: { bytes: plainText(dictionary, undefined, arena), count: dictionary.length },
+          body: dictionaryIndices(ids.subarray(0, count), dictionary.length, levels, arena),
           nulls,
         }
-      : { body: plainBytes(values, rows, count, levels), nulls };
+      : {
+          body: plainText(
+            Array.from(ids.subarray(0, count), (id) => dictionary[id] as string),
+            levels,
+            arena,
+          ),
+          nulls,
+        };
   if (min === undefined || max === undefined) return page;
   // JavaScript orders strings by UTF-16 code units and Parquet by unsigned bytes; they agree
   // outside the surrogate range, which addresses and hashes never reach.
@@ -549,48 +601,74 @@ function bytesPage(
   return { ...page, min: Buffer.from(min, 'utf8'), max: Buffer.from(max, 'utf8') };
 }
 
-/** PLAIN BYTE_ARRAY values (4-byte length, then the bytes) after the definition levels. */
-function plainBytes(
-  values: readonly (string | Uint8Array | null | undefined)[],
-  rows: number,
-  count: number,
-  levels: Buffer | undefined,
-): Buffer {
+/** The null count, after checking a required column has none. */
+function requireValues(column: PlainColumn, rows: number, count: number): number {
+  if (!column.optional && count < rows)
+    throw new InfraError(
+      'parquet.write',
+      `column ${column.name} is required but has ${rows - count} null rows`,
+    );
+  return rows - count;
+}
+
+/** PLAIN BYTE_ARRAY text (4-byte length, then the UTF-8 bytes) after the definition levels. */
+function plainText(values: readonly string[], levels: Buffer | undefined, arena: Arena): Buffer {
   let bytes = 0;
-  for (let i = 0; i < rows; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    bytes += typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
-  }
+  for (const v of values) bytes += Buffer.byteLength(v, 'utf8');
   const start = levels ? levels.length : 0;
-  const body = Buffer.allocUnsafe(start + count * 4 + bytes);
+  const body = arena.take(start + values.length * 4 + bytes);
   if (levels) levels.copy(body, 0);
   let at = start;
-  for (let i = 0; i < rows; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'string') {
-      const n = body.write(v, at + 4, 'utf8');
-      body.writeUInt32LE(n, at);
-      at += 4 + n;
-    } else {
-      const n = v.length;
+  for (const v of values) {
+    const n = body.write(v, at + 4, 'utf8');
+    body.writeUInt32LE(n, at);
+    at += 4 + n;
+  }
+  return body;
+}
+
+/** PLAIN BYTE_ARRAY bytes (4-byte length, then the bytes), copied range by range from the runs. */
+function runsPage(
+  column: PlainColumn,
+  rows: number,
+  data: Extract<PlainData, { runs: unknown }>,
+  arena: Arena,
+): Page {
+  const { runs, offset, length } = data;
+  let bytes = 0;
+  for (let i = 0; i < rows; i++) bytes += length[i] as number;
+  const levels = column.optional ? definitionLevels(rows, undefined) : undefined;
+  const start = levels ? levels.length : 0;
+  const body = arena.take(start + rows * 4 + bytes);
+  if (levels) levels.copy(body, 0);
+  let at = start;
+  let row = 0;
+  for (const run of runs) {
+    const buffer = run.buffer;
+    for (const end = row + run.rows; row < end; row++) {
+      const o = offset[row] as number;
+      const n = length[row] as number;
       body[at] = n & 0xff;
       body[at + 1] = (n >>> 8) & 0xff;
       body[at + 2] = (n >>> 16) & 0xff;
       body[at + 3] = n >>> 24;
-      body.set(v, at + 4);
+      body.set(buffer.subarray(o, o + n), at + 4);
       at += 4 + n;
     }
   }
-  return body;
+  return { body, nulls: 0 };
 }
 
 /**
  * Dictionary indices as a data page wants them: the definition levels, one byte of bit
  * width, then one bit-packed run of the RLE/bit-packing hybrid (groups of 8, LSB first).
  */
-function dictionaryIndices(ids: Uint32Array, distinct: number, levels: Buffer | undefined): Buffer {
+function dictionaryIndices(
+  ids: Uint32Array,
+  distinct: number,
+  levels: Buffer | undefined,
+  arena: Arena,
+): Buffer {
   let width = 0;
   while (2 ** width < distinct) width++;
   const groups = Math.ceil(ids.length / 8);
@@ -602,7 +680,7 @@ function dictionaryIndices(ids: Uint32Array, distinct: number, levels: Buffer | 
   }
   header.push(h);
   const start = levels ? levels.length : 0;
-  const body = Buffer.alloc(start + 1 + header.length + groups * width);
+  const body = arena.take(start + 1 + header.length + groups * width);
   if (levels) levels.copy(body, 0);
   body[start] = width;
   body.set(header, start + 1);

@@ -76,6 +76,10 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   const lake = options.lake;
   const intel = lake === undefined ? undefined : await loadIntelStore(lake);
   if (intel) log.info({ indicators: intel.sizes() }, 'threat intel loaded');
+  else
+    log.warn(
+      'no --lake: threat intel is empty, so only triage rules raise alerts (load indicators with `palisade batch intel load` and pass that lake)',
+    );
   const refreshMs = parseDuration(options.intelRefresh, '--intel-refresh');
   const sources = {
     ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
@@ -85,7 +89,9 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   const stages = new Map<string, SensorStages>();
   for (const sensor of sensors)
     stages.set(topicOf.get(sensor) as string, loadStages(options.config, sensor, { sources }));
-  await ensureTopics(kafka, Object.values(topics), options.partitions);
+  // The stream writes these; `pcap` is the capture's and the indexer's.
+  const written = [topics.indexing, topics.alerts, topics.errors];
+  await ensureTopics(kafka, written, options.partitions);
   const telemetry = createTelemetry();
   const health = await maybeHealth(telemetry, options);
   // New indicators reach a running stream: reload the lake's table now and then and swap it in.
@@ -113,7 +119,7 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
     log,
   });
   process.stderr.write(
-    `stream: group ${options.group} on ${[...stages.keys()].join(', ')} → ${Object.values(topics).join(', ')}` +
+    `stream: group ${options.group} on ${[...stages.keys()].join(', ')} → ${written.join(', ')}` +
       (health ? `; metrics on http://${options.metricsHost ?? '127.0.0.1'}:${health.port}/metrics` : '') +
       '\n',
   );

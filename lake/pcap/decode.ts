@@ -27,6 +27,12 @@ export interface Decoded {
   fragment: boolean;
   /** Community ID v1, seed 0; null when it cannot be computed (not IP, TCP/UDP without ports). */
   communityId: string | null;
+  /**
+   * A number two packets share only if their srcAddr, dstAddr and communityId are all equal
+   * (the flow's entry in the cache below), so a writer can look their texts up once per flow
+   * instead of once per packet; -1 when the packet has none (then compare the texts).
+   */
+  flow: number;
 }
 
 /** A fresh {@link Decoded}, to be reused for every packet. */
@@ -43,6 +49,7 @@ export function newDecoded(): Decoded {
     vlan: -1,
     fragment: false,
     communityId: null,
+    flow: -1,
   };
 }
 
@@ -55,12 +62,20 @@ const ICMP = 1;
 const ICMP6 = 58;
 
 /**
- * Decode `data` (one packet of link type `linktype`) into `out`, overwriting every field.
+ * Decode one packet of link type `linktype`, `data[start .. end)` (all of `data` by default),
+ * into `out`, overwriting every field. Taking a range lets a caller decode packets in place in
+ * a large read buffer.
  * @example
  * const d = newDecoded();
  * decodePacket(1, frame, d); // d.srcAddr, d.dstPort, d.communityId, …
  */
-export function decodePacket(linktype: number, data: Uint8Array, out: Decoded): void {
+export function decodePacket(
+  linktype: number,
+  data: Uint8Array,
+  out: Decoded,
+  start = 0,
+  end = data.length,
+): void {
   out.ipVersion = 0;
   out.srcAddr = null;
   out.dstAddr = null;
@@ -72,41 +87,44 @@ export function decodePacket(linktype: number, data: Uint8Array, out: Decoded): 
   out.vlan = -1;
   out.fragment = false;
   out.communityId = null;
-  const n = data.length;
+  out.flow = -1;
+  // Every read below is bounded by `n`, never by data.length: the buffer may hold more packets.
+  const s = start;
+  const n = end;
   let p: number;
   let type: number;
   switch (linktype) {
     case 1: // Ethernet
-      if (n < 14) return;
-      type = u16(data, 12);
-      p = 14;
+      if (n - s < 14) return;
+      type = u16(data, s + 12);
+      p = s + 14;
       break;
     case 113: // Linux cooked (SLL): protocol after a 14-byte header
-      if (n < 16) return;
-      type = u16(data, 14);
-      p = 16;
+      if (n - s < 16) return;
+      type = u16(data, s + 14);
+      p = s + 16;
       break;
     case 276: // SLL2: protocol first, 20-byte header
-      if (n < 20) return;
-      type = u16(data, 0);
-      p = 20;
+      if (n - s < 20) return;
+      type = u16(data, s);
+      p = s + 20;
       break;
     case 0: // BSD loopback: address family in the capturing host's byte order
     case 108: // OpenBSD loopback: the same, always big-endian
-      if (n < 4) return;
-      loopback(linktype === 108 ? u32(data, 0) : hostFamily(data), data, out);
+      if (n - s < 4) return;
+      loopback(linktype === 108 ? u32(data, s) : hostFamily(data, s), data, s + 4, n, out);
       return;
     case 12:
     case 14:
     case 101: // raw IP: the version nibble says which
-      if (n < 1) return;
-      rawIp(data, 0, out);
+      if (n - s < 1) return;
+      rawIp(data, s, n, out);
       return;
     case 228:
-      ipv4(data, 0, out);
+      ipv4(data, s, n, out);
       return;
     case 229:
-      ipv6(data, 0, out);
+      ipv6(data, s, n, out);
       return;
     default:
       return;
@@ -118,8 +136,8 @@ export function decodePacket(linktype: number, data: Uint8Array, out: Decoded): 
     type = u16(data, p + 2);
     p += 4;
   }
-  if (type === ETH_IPV4) ipv4(data, p, out);
-  else if (type === ETH_IPV6) ipv6(data, p, out);
+  if (type === ETH_IPV4) ipv4(data, p, n, out);
+  else if (type === ETH_IPV6) ipv6(data, p, n, out);
 }
 
 function u16(d: Uint8Array, at: number): number {
@@ -137,27 +155,30 @@ function u32(d: Uint8Array, at: number): number {
 }
 
 /** The family of a BSD loopback header written in either byte order (families are small). */
-function hostFamily(d: Uint8Array): number {
-  return d[0] === 0 && d[1] === 0
-    ? u32(d, 0)
-    : ((d[0] as number) | ((d[1] as number) << 8) | ((d[2] as number) << 16) | ((d[3] as number) << 24)) >>>
+function hostFamily(d: Uint8Array, s: number): number {
+  return d[s] === 0 && d[s + 1] === 0
+    ? u32(d, s)
+    : ((d[s] as number) |
+        ((d[s + 1] as number) << 8) |
+        ((d[s + 2] as number) << 16) |
+        ((d[s + 3] as number) << 24)) >>>
         0;
 }
 
-function loopback(family: number, d: Uint8Array, out: Decoded): void {
-  if (family === 2) ipv4(d, 4, out);
+/** The IP packet at `p`, after a loopback header; `n` is where the packet ends. */
+function loopback(family: number, d: Uint8Array, p: number, n: number, out: Decoded): void {
+  if (family === 2) ipv4(d, p, n, out);
   // AF_INET6 is 24 on NetBSD/OpenBSD, 28 on FreeBSD, 30 on macOS.
-  else if (family === 24 || family === 28 || family === 30) ipv6(d, 4, out);
+  else if (family === 24 || family === 28 || family === 30) ipv6(d, p, n, out);
 }
 
-function rawIp(d: Uint8Array, p: number, out: Decoded): void {
+function rawIp(d: Uint8Array, p: number, n: number, out: Decoded): void {
   const version = (d[p] as number) >> 4;
-  if (version === 4) ipv4(d, p, out);
-  else if (version === 6) ipv6(d, p, out);
+  if (version === 4) ipv4(d, p, n, out);
+  else if (version === 6) ipv6(d, p, n, out);
 }
 
-function ipv4(d: Uint8Array, p: number, out: Decoded): void {
-  const n = d.length;
+function ipv4(d: Uint8Array, p: number, n: number, out: Decoded): void {
   if (n <= p || (d[p] as number) >> 4 !== 4) return;
   out.ipVersion = 4;
   const ihl = ((d[p] as number) & 15) * 4;
@@ -179,8 +200,7 @@ function ipv4(d: Uint8Array, p: number, out: Decoded): void {
   flow(d, p + 12, 4, out);
 }
 
-function ipv6(d: Uint8Array, p: number, out: Decoded): void {
-  const n = d.length;
+function ipv6(d: Uint8Array, p: number, n: number, out: Decoded): void {
   if (n <= p || (d[p] as number) >> 4 !== 6) return;
   out.ipVersion = 6;
   if (n < p + 40) {
@@ -253,6 +273,8 @@ interface FlowCache {
   keys: Int32Array;
   /** Per slot: source text, destination text, Community ID. */
   values: (string | null)[];
+  /** Per slot: the entry's number ({@link Decoded.flow}). */
+  ids: Int32Array;
 }
 
 function flowCache(slots: number, words: number): FlowCache {
@@ -261,6 +283,7 @@ function flowCache(slots: number, words: number): FlowCache {
     mask: slots - 1,
     keys: new Int32Array(slots * words),
     values: new Array<string | null>(slots * 3).fill(null),
+    ids: new Int32Array(slots),
   };
 }
 
@@ -268,6 +291,12 @@ const V4 = flowCache(1 << 13, 4);
 const V6 = flowCache(1 << 12, 10);
 /** The key being looked up: [address length | protocol | kind, ports or type/code, addresses…]. */
 const KEY = new Int32Array(10);
+/**
+ * The number of the last entry made, in either cache. Entries are never changed, only
+ * replaced under a new number, so equal numbers mean equal texts. It wraps after 2^31 entries,
+ * far more than a writer's row group (which is all a number is compared within) ever sees.
+ */
+let lastFlow = 0;
 
 function word(d: Uint8Array, at: number): number {
   return (
@@ -292,47 +321,87 @@ function flow(d: Uint8Array, at: number, alen: 4 | 16, out: Decoded): void {
   k[0] = alen | ((proto & 0x1ff) << 5) | (kind << 14);
   k[1] = (a << 16) | b;
   for (let i = 0; i < words - 2; i++) k[2 + i] = word(d, at + 4 * i);
-  let h = k[0] as number;
-  for (let i = 1; i < words; i++) h = Math.imul(h ^ (k[i] as number), 0x9e3779b1);
-  const slot = (h ^ (h >>> 15)) & cache.mask;
-  const keys = cache.keys;
-  const base = slot * words;
-  let same = true;
-  for (let i = 0; i < words; i++) {
-    if (keys[base + i] !== k[i]) {
-      same = false;
-      break;
-    }
-  }
+  const slot = slotOf(cache, k);
   const values = cache.values;
   const v = slot * 3;
-  if (same) {
+  if (holds(cache, slot, k)) {
     out.srcAddr = values[v] as string;
     out.dstAddr = values[v + 1] as string;
     out.communityId = values[v + 2] as string | null;
+    out.flow = cache.ids[slot] as number;
     return;
   }
-  const src = alen === 4 ? ipv4Text(d, at) : ipv6Text(d, at);
-  const dst = alen === 4 ? ipv4Text(d, at + 4) : ipv6Text(d, at + 16);
-  // A transport without its ports (a later fragment, a cut header) has no flow to name.
-  const ported = proto === TCP || proto === UDP || proto === SCTP || proto === ICMP || proto === ICMP6;
-  const id =
-    proto < 0 || (ported && kind === 0)
-      ? null
-      : (communityIdOfBytes(
-          d,
-          at,
-          at + alen,
-          alen,
-          proto,
-          kind === 0 ? undefined : a,
-          kind === 0 ? undefined : b,
-        ) ?? null);
+  let src: string;
+  let dst: string;
+  let id: string | null;
+  // The other direction of the flow, when it is cached, has the same texts swapped and the same
+  // Community ID (it orders the endpoints): reusing those strings saves the hash, and the
+  // writer's dictionary then meets strings whose own hashes are already computed. ICMP types
+  // and codes differ by direction, so only ports or nothing stand in for a reversible key.
+  const back = kind === 2 ? -1 : reverseSlot(cache, k);
+  if (back >= 0) {
+    src = values[back * 3 + 1] as string;
+    dst = values[back * 3] as string;
+    id = values[back * 3 + 2] as string | null;
+  } else {
+    src = alen === 4 ? ipv4Text(d, at) : ipv6Text(d, at);
+    dst = alen === 4 ? ipv4Text(d, at + 4) : ipv6Text(d, at + 16);
+    // A transport without its ports (a later fragment, a cut header) has no flow to name.
+    const ported = proto === TCP || proto === UDP || proto === SCTP || proto === ICMP || proto === ICMP6;
+    id =
+      proto < 0 || (ported && kind === 0)
+        ? null
+        : (communityIdOfBytes(
+            d,
+            at,
+            at + alen,
+            alen,
+            proto,
+            kind === 0 ? undefined : a,
+            kind === 0 ? undefined : b,
+          ) ?? null);
+  }
+  const keys = cache.keys;
+  const base = slot * words;
   for (let i = 0; i < words; i++) keys[base + i] = k[i] as number;
   values[v] = src;
   values[v + 1] = dst;
   values[v + 2] = id;
+  lastFlow = (lastFlow + 1) & 0x7fffffff;
+  cache.ids[slot] = lastFlow;
+  out.flow = lastFlow;
   out.srcAddr = src;
   out.dstAddr = dst;
   out.communityId = id;
+}
+
+function slotOf(cache: FlowCache, k: Int32Array): number {
+  let h = k[0] as number;
+  for (let i = 1; i < cache.words; i++) h = Math.imul(h ^ (k[i] as number), 0x9e3779b1);
+  return (h ^ (h >>> 15)) & cache.mask;
+}
+
+function holds(cache: FlowCache, slot: number, k: Int32Array): boolean {
+  const keys = cache.keys;
+  const base = slot * cache.words;
+  for (let i = 0; i < cache.words; i++) if (keys[base + i] !== k[i]) return false;
+  return true;
+}
+
+/** The key of the reverse direction: ports and addresses swapped. */
+const BACK = new Int32Array(10);
+
+/** The slot holding the reverse direction of key `k`, or -1. */
+function reverseSlot(cache: FlowCache, k: Int32Array): number {
+  const r = BACK;
+  const half = (cache.words - 2) / 2;
+  const ports = k[1] as number;
+  r[0] = k[0] as number;
+  r[1] = ((ports & 0xffff) << 16) | (ports >>> 16);
+  for (let i = 0; i < half; i++) {
+    r[2 + i] = k[2 + half + i] as number;
+    r[2 + half + i] = k[2 + i] as number;
+  }
+  const slot = slotOf(cache, r);
+  return holds(cache, slot, r) ? slot : -1;
 }

@@ -16,7 +16,7 @@ export interface PacketBatch {
   tsSec: Float64Array;
   /** Nanoseconds within the second (integer, 0 to 999,999,999). */
   tsNsec: Float64Array;
-  /** Captured length (bytes in `data`). */
+  /** Captured length (bytes of the packet). */
   caplen: Float64Array;
   /** Length of the packet on the wire. */
   len: Float64Array;
@@ -24,7 +24,19 @@ export interface PacketBatch {
   linktype: Float64Array;
   /** 1-based packet number in the file, as tshark's `frame.number` counts. */
   seq: Float64Array;
-  /** Each packet's captured bytes: views into read buffers that are never reused. */
+  /**
+   * The read buffer that holds every packet of the batch (batches from {@link readCapture}):
+   * packet `i` is `chunk[offset[i] .. offset[i] + caplen[i])`. One buffer per batch instead of
+   * a view per packet spares the garbage collector a million objects per million packets.
+   * Undefined when the packets are in `data` instead.
+   */
+  chunk: Uint8Array | undefined;
+  /** Where each packet starts in `chunk` (unused without one). */
+  offset: Float64Array;
+  /**
+   * Each packet's bytes in a buffer of its own, for sources that hold them that way (live
+   * capture, Kafka); empty when `chunk` is set. {@link packetData} reads either.
+   */
   data: Uint8Array[];
   /** Whether any packet in the batch comes from a source with finer than microsecond timestamps. */
   nanos: boolean;
@@ -74,8 +86,8 @@ type Step = typeof FULL | typeof NEED | typeof PROBLEM;
 
 /**
  * Read a libpcap or pcapng file as batches of packets, with a {@link CaptureProblem} in place
- * of each record that cannot be read. Each batch is freshly allocated and its packet views stay
- * valid after the next one is read.
+ * of each record that cannot be read. Each batch is freshly allocated, and so is each read
+ * buffer its packets lie in, so a batch stays valid after the next one is read.
  * @throws UsageError when the file cannot be opened or is not a capture file.
  * @example
  * for await (const b of readCapture('in.pcap')) if (!b.problem) total += b.count;
@@ -86,35 +98,36 @@ export async function* readCapture(
 ): AsyncGenerator<PacketBatch | CaptureProblem, void, undefined> {
   const batchPackets = Math.max(1, options.batchPackets ?? DEFAULT_BATCH);
   const fh = await openInput(path);
+  let input: Input | undefined;
   try {
-    const input = new Input(fh, path, Math.max(64 << 10, options.chunkBytes ?? CHUNK_BYTES));
+    input = new Input(fh, path, Math.max(64 << 10, options.chunkBytes ?? CHUNK_BYTES));
     await input.fill(24);
     const parser = startParser(input, path);
     if (parser instanceof HeaderProblem) {
       yield parser.value;
       return;
     }
-    let batch = newPacketBatch(batchPackets);
+    let batch = chunkBatch(batchPackets);
     for (;;) {
       const step = parser.parse(input, batch);
-      if (step === FULL) {
+      // A batch's packets all lie in the read buffer it started in, so it goes out before a
+      // refill moves on to the next buffer; so does the batch before a problem, so that records
+      // stay in file order.
+      if (step === FULL || batch.count > 0) {
         yield batch;
-        batch = newPacketBatch(batchPackets);
-      } else if (step === PROBLEM) {
-        // The batch so far goes first so that records stay in file order.
-        if (batch.count > 0) {
-          yield batch;
-          batch = newPacketBatch(batchPackets);
-        }
+        batch = chunkBatch(batchPackets);
+      }
+      if (step === PROBLEM) {
         yield parser.problem as CaptureProblem;
         if (parser.stopped) break;
-      } else if (!(await input.fill(parser.need))) {
+      } else if (step === NEED && !(await input.fill(parser.need))) {
         if (input.end > input.pos) yield parser.truncated(input);
         break;
       }
     }
     if (batch.count > 0) yield batch;
   } finally {
+    await input?.settle();
     await fh.close();
   }
 }
@@ -130,10 +143,24 @@ async function openInput(path: string): Promise<FileHandle> {
   }
 }
 
-/** An empty batch with room for `capacity` packets (`count` 0). */
+/** An empty batch with room for `capacity` packets (`count` 0), to be filled through `data`. */
 export function newPacketBatch(capacity: number): PacketBatch {
   return {
-    problem: false,
+    ...numberColumns(capacity),
+    chunk: undefined,
+    offset: NO_OFFSETS,
+    data: new Array<Uint8Array>(capacity).fill(EMPTY),
+  };
+}
+
+/** An empty batch whose packets will lie in one read buffer (set by the parser). */
+function chunkBatch(capacity: number): PacketBatch {
+  return { ...numberColumns(capacity), chunk: undefined, offset: new Float64Array(capacity), data: [] };
+}
+
+function numberColumns(capacity: number) {
+  return {
+    problem: false as const,
     count: 0,
     tsSec: new Float64Array(capacity),
     tsNsec: new Float64Array(capacity),
@@ -141,23 +168,51 @@ export function newPacketBatch(capacity: number): PacketBatch {
     len: new Float64Array(capacity),
     linktype: new Float64Array(capacity),
     seq: new Float64Array(capacity),
-    data: new Array<Uint8Array>(capacity).fill(EMPTY),
     nanos: false,
   };
 }
 
+const NO_OFFSETS = new Float64Array(0);
+
+/** Packet `i`'s captured bytes (a view; nothing is copied). */
+export function packetData(batch: PacketBatch, i: number): Uint8Array {
+  const chunk = batch.chunk;
+  if (chunk === undefined) return batch.data[i] ?? EMPTY;
+  const at = batch.offset[i] as number;
+  return chunk.subarray(at, at + (batch.caplen[i] as number));
+}
+
 /**
- * The file's bytes from `base`, read in large chunks. Each refill copies the unread tail into a
- * fresh buffer, so views handed out earlier are never overwritten.
+ * Room kept in front of the bytes read ahead for the unread tail of the current buffer (a
+ * record cut by the chunk's end), so the two join without copying the chunk. Longer tails take
+ * the slow way.
+ */
+const TAIL_ROOM = 512 << 10;
+
+/** The next chunk of the file, read while the current one is parsed. */
+interface Ahead {
+  /** `TAIL_ROOM` bytes of room, then the bytes read. */
+  bytes: Uint8Array;
+  read: number;
+  /** The read's error; kept, not thrown, so that a read nobody waits for cannot go unhandled. */
+  failure: unknown;
+}
+
+/**
+ * The file's bytes from `base`, read in large chunks, the next one read ahead while the
+ * current one is parsed (and its batches stored). Each refill puts the unread tail and the
+ * next bytes in a fresh buffer, so views handed out earlier are never overwritten.
  */
 class Input {
   buf: Uint8Array = EMPTY;
-  view = new DataView(EMPTY.buffer);
+  view: DataView = new DataView(EMPTY.buffer);
   pos = 0;
   end = 0;
   /** File offset of `buf[0]`. */
   base = 0;
+  /** Whether everything up to the end of the file is in `buf` or in `ahead`. */
   private eof = false;
+  private ahead: Promise<Ahead> | undefined;
 
   constructor(
     private readonly fh: FileHandle,
@@ -169,16 +224,47 @@ class Input {
   async fill(need: number): Promise<boolean> {
     const left = this.end - this.pos;
     if (left >= need) return true;
-    if (this.eof) return false;
-    const size = Math.max(this.chunk, need);
-    const raw = Buffer.allocUnsafeSlow(size);
-    const next = new Uint8Array(raw.buffer, raw.byteOffset, size);
-    next.set(this.buf.subarray(this.pos, this.end));
+    const ahead = await this.ahead;
+    this.ahead = undefined;
+    if (ahead === undefined && this.eof) return false;
+    if (ahead !== undefined && ahead.failure !== undefined)
+      throw this.readError(this.base + this.end, ahead.failure);
+    const got = ahead?.read ?? 0;
+    if (ahead !== undefined && got < this.chunk) this.eof = true;
+    let next: Uint8Array;
+    let have = left + got;
+    if (ahead !== undefined && left <= TAIL_ROOM && (have >= need || this.eof)) {
+      next = ahead.bytes.subarray(TAIL_ROOM - left, TAIL_ROOM + got);
+      next.set(this.buf.subarray(this.pos, this.end));
+    } else {
+      // A tail too long for the room, or a record longer than a chunk: gather what there is
+      // and read the rest now.
+      const size = have + Math.max(this.chunk, need);
+      next = allocate(size);
+      next.set(this.buf.subarray(this.pos, this.end));
+      if (ahead !== undefined) next.set(ahead.bytes.subarray(TAIL_ROOM, TAIL_ROOM + got), left);
+      have = await this.read(next, have, size, this.base + this.pos);
+    }
     this.base += this.pos;
-    let have = left;
+    this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, have);
+    this.pos = 0;
+    this.end = have;
+    if (!this.eof) this.ahead = this.readAhead(this.base + have);
+    return have >= need;
+  }
+
+  /** Wait for a read still running, so that the file can be closed. */
+  async settle(): Promise<void> {
+    await this.ahead;
+  }
+
+  /** Fill `buf[from .. to)` with the file's bytes from `at + from`; returns where they stop. */
+  private async read(buf: Uint8Array, from: number, to: number, at: number): Promise<number> {
+    let have = from;
     try {
-      while (have < size) {
-        const { bytesRead } = await this.fh.read(next, have, size - have, this.base + have);
+      while (have < to) {
+        const { bytesRead } = await this.fh.read(buf, have, to - have, at + have);
         if (bytesRead === 0) {
           this.eof = true;
           break;
@@ -186,15 +272,28 @@ class Input {
         have += bytesRead;
       }
     } catch (e) {
-      throw new InfraError('pcap_read', `${this.path}: read failed at byte ${this.base + have}`, {
-        cause: e,
-      });
+      throw this.readError(at + have, e);
     }
-    this.buf = next;
-    this.view = new DataView(next.buffer, next.byteOffset, have);
-    this.pos = 0;
-    this.end = have;
-    return have >= need;
+    return have;
+  }
+
+  private async readAhead(at: number): Promise<Ahead> {
+    const bytes = allocate(TAIL_ROOM + this.chunk);
+    let read = 0;
+    try {
+      while (read < this.chunk) {
+        const { bytesRead } = await this.fh.read(bytes, TAIL_ROOM + read, this.chunk - read, at + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+    } catch (e) {
+      return { bytes, read, failure: e };
+    }
+    return { bytes, read, failure: undefined };
+  }
+
+  private readError(at: number, cause: unknown): InfraError {
+    return new InfraError('pcap_read', `${this.path}: read failed at byte ${at}`, { cause });
   }
 
   problem(at: number, length: number, packet: number | undefined, reason: string): CaptureProblem {
@@ -210,6 +309,12 @@ class Input {
   }
 }
 
+/** A buffer of its own (not a slice of Node's pool), never zero-filled: it is read into at once. */
+function allocate(size: number): Uint8Array {
+  const raw = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(raw.buffer, raw.byteOffset, size);
+}
+
 /** A parser of one format: fills the batch from the buffered bytes until it needs more. */
 interface Parser {
   /** Bytes from `input.pos` the next record needs (after {@link NEED}). */
@@ -218,6 +323,7 @@ interface Parser {
   problem: CaptureProblem | null;
   /** Whether the problem lost the file's framing, so nothing after it can be read. */
   stopped: boolean;
+  /** Fill `batch`, which is empty or already lies in `input.buf`, with packets from `input.buf`. */
   parse(input: Input, batch: PacketBatch): Step;
   /** The problem for bytes left at the end of the file that do not make a whole record. */
   truncated(input: Input): CaptureProblem;
@@ -263,13 +369,12 @@ class LibpcapParser implements Parser {
 
   parse(input: Input, batch: PacketBatch): Step {
     const dv = input.view;
-    const ab = input.buf.buffer;
-    const bo = input.buf.byteOffset;
     const end = input.end;
     const le = this.little;
     const cap = batch.tsSec.length;
     const fracScale = this.nanos ? 1 : 1000;
-    const { tsSec, tsNsec, caplen: caplens, len, linktype, seq, data } = batch;
+    batch.chunk = input.buf;
+    const { tsSec, tsNsec, caplen: caplens, len, linktype, seq, offset } = batch;
     let p = input.pos;
     let n = batch.count;
     let step: Step = FULL;
@@ -311,7 +416,7 @@ class LibpcapParser implements Parser {
       len[n] = dv.getUint32(p + 12, le);
       linktype[n] = this.linktype;
       seq[n] = ++this.seq;
-      data[n] = new Uint8Array(ab, bo + p + 16, caplen);
+      offset[n] = p + 16;
       p += 16 + caplen;
       n++;
     }
@@ -354,10 +459,9 @@ class PcapngParser implements Parser {
 
   parse(input: Input, batch: PacketBatch): Step {
     const dv = input.view;
-    const ab = input.buf.buffer;
-    const bo = input.buf.byteOffset;
     const end = input.end;
     const cap = batch.tsSec.length;
+    batch.chunk = input.buf;
     let p = input.pos;
     let n = batch.count;
     let step: Step = FULL;
@@ -416,7 +520,7 @@ class PcapngParser implements Parser {
         batch.len[n] = dv.getUint32(p + 24, le);
         batch.linktype[n] = iface.linktype;
         batch.seq[n] = at;
-        batch.data[n] = new Uint8Array(ab, bo + p + 28, caplen);
+        batch.offset[n] = p + 28;
         if (iface.nanos) batch.nanos = true;
         n++;
       } else if (type === SHB) {

@@ -35,20 +35,26 @@ export interface CaptureIngestOptions extends PcapStoreOptions {
 }
 
 /**
- * Decode a batch into the store's columns. One {@link Decoded} is refilled per packet; the
- * only allocations per packet are the address and Community ID strings.
+ * Decode a batch into the store's columns, packets decoded in place in the batch's buffer. One
+ * {@link Decoded} is refilled per packet; the only allocations per packet are the address and
+ * Community ID strings of flows not seen lately.
  */
 export function decodeBatch(batch: PacketBatch, scratch: Decoded = newDecoded()): PacketColumns {
   const n = batch.count;
+  const { chunk, offset } =
+    batch.chunk === undefined ? gather(batch) : { chunk: batch.chunk, offset: batch.offset };
+  const { linktype, caplen } = batch;
   const srcPort = new Float64Array(n);
   const dstPort = new Float64Array(n);
   const protocol = new Float64Array(n);
   const vlan = new Float64Array(n);
+  const flow = new Int32Array(n);
   const srcAddr = new Array<string | null>(n);
   const dstAddr = new Array<string | null>(n);
   const communityId = new Array<string | null>(n);
   for (let i = 0; i < n; i++) {
-    decodePacket(batch.linktype[i] as number, batch.data[i] as Uint8Array, scratch);
+    const at = offset[i] as number;
+    decodePacket(linktype[i] as number, chunk, scratch, at, at + (caplen[i] as number));
     srcAddr[i] = scratch.srcAddr;
     dstAddr[i] = scratch.dstAddr;
     srcPort[i] = scratch.srcPort;
@@ -56,6 +62,7 @@ export function decodeBatch(batch: PacketBatch, scratch: Decoded = newDecoded())
     protocol[i] = scratch.protocol;
     vlan[i] = scratch.vlan;
     communityId[i] = scratch.communityId;
+    flow[i] = scratch.flow;
   }
   return {
     count: n,
@@ -65,7 +72,8 @@ export function decodeBatch(batch: PacketBatch, scratch: Decoded = newDecoded())
     len: batch.len,
     linktype: batch.linktype,
     seq: batch.seq,
-    data: batch.data,
+    chunk,
+    offset,
     srcAddr,
     dstAddr,
     srcPort,
@@ -73,7 +81,29 @@ export function decodeBatch(batch: PacketBatch, scratch: Decoded = newDecoded())
     protocol,
     vlan,
     communityId,
+    flow,
   };
+}
+
+/**
+ * The packets of a batch that holds each in a buffer of its own (live capture, Kafka), copied
+ * into one, as a file's batches come: the store then copies runs of packets, not one view each.
+ */
+function gather(batch: PacketBatch): { chunk: Uint8Array; offset: Float64Array } {
+  const n = batch.count;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += batch.caplen[i] as number;
+  const chunk = new Uint8Array(total);
+  const offset = new Float64Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const data = batch.data[i] as Uint8Array;
+    const size = batch.caplen[i] as number;
+    chunk.set(size === data.length ? data : data.subarray(0, size), at);
+    offset[i] = at;
+    at += size;
+  }
+  return { chunk, offset };
 }
 
 const SAMPLE = 64 * 1024;

@@ -13,6 +13,7 @@ import { STATS_STRING_LIMIT } from '../delta/stats.js';
 import { type PlainColumn, type PlainData, PlainParquetWriter, type PlainStats } from '../parquet-plain.js';
 import { type AppendOptions, type AppendResult, commitWrittenFiles } from '../table.js';
 import { type Partition, partitioner, SYSTEM_TABLES, type TableSpec } from '../tables.js';
+import type { Decoded } from './decode.js';
 import type { PacketBatch } from './format.js';
 
 export const PCAP_TABLE = 'pcap';
@@ -23,7 +24,10 @@ export const PCAP_TABLE = 'pcap';
  * packet number in a file, or the Kafka offset.
  */
 export interface PacketColumns
-  extends Pick<PacketBatch, 'count' | 'tsSec' | 'tsNsec' | 'caplen' | 'len' | 'linktype' | 'seq' | 'data'> {
+  extends Pick<PacketBatch, 'count' | 'tsSec' | 'tsNsec' | 'caplen' | 'len' | 'linktype' | 'seq'> {
+  /** The buffer all the packets lie in: packet `i` is `chunk[offset[i] .. offset[i] + caplen[i])`. */
+  chunk: Uint8Array;
+  offset: Float64Array;
   srcAddr: readonly (string | null)[];
   dstAddr: readonly (string | null)[];
   srcPort: Float64Array;
@@ -31,6 +35,8 @@ export interface PacketColumns
   protocol: Float64Array;
   vlan: Float64Array;
   communityId: readonly (string | null)[];
+  /** Rows with the same number ≥ 0 have the same three texts ({@link Decoded.flow}). */
+  flow: Int32Array;
 }
 
 /** Columns every packet has; the rest are null when the packet is not IP or has no ports. */
@@ -73,60 +79,198 @@ export interface PcapStoreOptions {
   fileBytes?: number;
 }
 
-const NUMBER_COLUMNS = [
-  'timestamp',
-  'ts_sec',
-  'ts_nsec',
-  'ip_src_port',
-  'ip_dst_port',
-  'protocol',
-  'vlan',
-  'caplen',
-  'len',
-  'linktype',
-  'seq',
-] as const;
-type NumberColumn = (typeof NUMBER_COLUMNS)[number];
-const OPTIONAL_NUMBERS: ReadonlySet<string> = new Set(['ip_src_port', 'ip_dst_port', 'protocol', 'vlan']);
+/** One text column of a row group: its distinct values in order of first use, and per row an index. */
+class TextColumn {
+  readonly dictionary: string[] = [];
+  readonly indices: Int32Array;
+  private readonly index = new Map<string, number>();
 
-/** One row group being filled for one hour partition. */
+  constructor(capacity: number) {
+    this.indices = new Int32Array(capacity);
+  }
+
+  /** `text`'s index in the dictionary (added when new); -1 for null. */
+  id(text: string | null | undefined): number {
+    if (text === null || text === undefined) return -1;
+    let id = this.index.get(text);
+    if (id === undefined) {
+      id = this.dictionary.length;
+      this.index.set(text, id);
+      this.dictionary.push(text);
+    }
+    return id;
+  }
+
+  reset(): void {
+    this.dictionary.length = 0;
+    this.index.clear();
+  }
+}
+
+/** Slots of a row group's flow → text indices cache; a power of two. */
+const FLOW_SLOTS = 1 << 14;
+
+/**
+ * One row group being filled for one hour partition, column by column in the shapes the
+ * Parquet writer takes, and refilled once written. The packets are not copied here: a row keeps
+ * its offset into the read buffer, and the writer copies the bytes into the page.
+ */
 class GroupBuilder {
   rows = 0;
   bytes = 0;
-  readonly numbers: Record<NumberColumn, Float64Array>;
-  readonly present: Record<string, Uint8Array>;
-  readonly src: (string | null)[] = [];
-  readonly dst: (string | null)[] = [];
-  readonly community: (string | null)[] = [];
-  readonly packets: Uint8Array[] = [];
+  readonly timestamp: Float64Array;
+  readonly tsSec: Float64Array;
+  readonly tsNsec: Float64Array;
+  readonly srcPort: Float64Array;
+  readonly dstPort: Float64Array;
+  readonly protocol: Float64Array;
+  readonly vlan: Float64Array;
+  readonly caplen: Float64Array;
+  readonly len: Float64Array;
+  readonly linktype: Float64Array;
+  readonly seq: Float64Array;
+  readonly offset: Float64Array;
+  /** Consecutive rows that lie in one buffer. */
+  readonly runs: { buffer: Uint8Array; rows: number }[] = [];
+  readonly src: TextColumn;
+  readonly dst: TextColumn;
+  readonly community: TextColumn;
+  /**
+   * The three text indices of the flows seen in this group, direct-mapped by flow number: a
+   * packet of a known flow costs a compare instead of three dictionary look-ups by string.
+   */
+  private readonly flowKeys = new Int32Array(FLOW_SLOTS).fill(-1);
+  private readonly flowTexts = new Int32Array(FLOW_SLOTS * 3);
 
   constructor(capacity: number) {
-    this.numbers = Object.fromEntries(NUMBER_COLUMNS.map((c) => [c, new Float64Array(capacity)])) as Record<
-      NumberColumn,
-      Float64Array
-    >;
-    this.present = Object.fromEntries([...OPTIONAL_NUMBERS].map((c) => [c, new Uint8Array(capacity)]));
+    const numbers = () => new Float64Array(capacity);
+    this.timestamp = numbers();
+    this.tsSec = numbers();
+    this.tsNsec = numbers();
+    this.srcPort = numbers();
+    this.dstPort = numbers();
+    this.protocol = numbers();
+    this.vlan = numbers();
+    this.caplen = numbers();
+    this.len = numbers();
+    this.linktype = numbers();
+    this.seq = numbers();
+    this.offset = numbers();
+    this.src = new TextColumn(capacity);
+    this.dst = new TextColumn(capacity);
+    this.community = new TextColumn(capacity);
+  }
+
+  /** Append rows `from` to `to` of `b`, in `order` when given (else as they are). */
+  append(b: PacketColumns, order: Uint32Array | undefined, from: number, to: number): void {
+    const { timestamp, tsSec, tsNsec, srcPort, dstPort, protocol, vlan, caplen, len, linktype, seq, offset } =
+      this;
+    const { src, dst, community, flowKeys, flowTexts } = this;
+    const srcIds = src.indices;
+    const dstIds = dst.indices;
+    const communityIds = community.indices;
+    let r = this.rows;
+    let bytes = 0;
+    for (let k = from; k < to; k++, r++) {
+      const i = order === undefined ? k : (order[k] as number);
+      const sec = b.tsSec[i] as number;
+      const nsec = b.tsNsec[i] as number;
+      timestamp[r] = sec * 1000 + Math.floor(nsec / 1_000_000);
+      tsSec[r] = sec;
+      tsNsec[r] = nsec;
+      // -1 stays -1: the writer reads a negative number in an optional column as null.
+      srcPort[r] = b.srcPort[i] as number;
+      dstPort[r] = b.dstPort[i] as number;
+      protocol[r] = b.protocol[i] as number;
+      vlan[r] = b.vlan[i] as number;
+      const size = b.caplen[i] as number;
+      caplen[r] = size;
+      len[r] = b.len[i] as number;
+      linktype[r] = b.linktype[i] as number;
+      seq[r] = b.seq[i] as number;
+      offset[r] = b.offset[i] as number;
+      bytes += size;
+      const flow = b.flow[i] as number;
+      if (flow < 0) {
+        srcIds[r] = src.id(b.srcAddr[i]);
+        dstIds[r] = dst.id(b.dstAddr[i]);
+        communityIds[r] = community.id(b.communityId[i]);
+        continue;
+      }
+      const slot = flow & (FLOW_SLOTS - 1);
+      const t = slot * 3;
+      if (flowKeys[slot] !== flow) {
+        flowKeys[slot] = flow;
+        flowTexts[t] = src.id(b.srcAddr[i]);
+        flowTexts[t + 1] = dst.id(b.dstAddr[i]);
+        flowTexts[t + 2] = community.id(b.communityId[i]);
+      }
+      srcIds[r] = flowTexts[t] as number;
+      dstIds[r] = flowTexts[t + 1] as number;
+      communityIds[r] = flowTexts[t + 2] as number;
+    }
+    // A batch lies in one buffer, and so may the batch before it.
+    const last = this.runs[this.runs.length - 1];
+    if (last !== undefined && last.buffer === b.chunk) last.rows += to - from;
+    else this.runs.push({ buffer: b.chunk, rows: to - from });
+    this.rows = r;
+    this.bytes += bytes;
   }
 
   data(): PlainData[] {
     const n = this.rows;
+    const numbers = (a: Float64Array): PlainData => ({ numbers: a.subarray(0, n) });
+    const text = (c: TextColumn): PlainData => ({
+      dictionary: c.dictionary,
+      indices: c.indices.subarray(0, n),
+    });
     return PCAP_COLUMNS.map((c): PlainData => {
       switch (c.name) {
+        case 'timestamp':
+          return numbers(this.timestamp);
+        case 'ts_sec':
+          return numbers(this.tsSec);
+        case 'ts_nsec':
+          return numbers(this.tsNsec);
         case 'ip_src_addr':
-          return { values: this.src };
+          return text(this.src);
+        case 'ip_src_port':
+          return numbers(this.srcPort);
         case 'ip_dst_addr':
-          return { values: this.dst };
+          return text(this.dst);
+        case 'ip_dst_port':
+          return numbers(this.dstPort);
+        case 'protocol':
+          return numbers(this.protocol);
+        case 'vlan':
+          return numbers(this.vlan);
+        case 'caplen':
+          return numbers(this.caplen);
+        case 'len':
+          return numbers(this.len);
+        case 'linktype':
+          return numbers(this.linktype);
         case 'community_id':
-          return { values: this.community };
+          return text(this.community);
         case 'packet':
-          return { values: this.packets };
-        default: {
-          const numbers = (this.numbers[c.name as NumberColumn] as Float64Array).subarray(0, n);
-          const present = this.present[c.name];
-          return present ? { numbers, present: present.subarray(0, n) } : { numbers };
-        }
+          return { runs: this.runs, offset: this.offset.subarray(0, n), length: this.caplen.subarray(0, n) };
+        case 'seq':
+          return numbers(this.seq);
+        default:
+          throw new Error(`pcap column ${c.name} has no builder`);
       }
     });
+  }
+
+  /** Empty, for the next row group (the writer has copied everything it was given). */
+  reset(): void {
+    this.rows = 0;
+    this.bytes = 0;
+    this.runs.length = 0;
+    this.src.reset();
+    this.dst.reset();
+    this.community.reset();
+    this.flowKeys.fill(-1);
   }
 }
 
@@ -174,41 +318,30 @@ export class PcapStore {
   /** Add a batch of decoded packets. */
   async add(batch: PacketColumns): Promise<void> {
     const order = timeOrder(batch);
-    let hourKey = Number.NaN;
-    let hour: Hour | undefined;
-    for (let k = 0; k < batch.count; k++) {
-      const i = order ? (order[k] as number) : k;
-      const sec = batch.tsSec[i] as number;
-      const key = Math.floor(sec / 3600);
-      if (key !== hourKey || hour === undefined) {
-        hourKey = key;
-        hour = this.hourFor(key);
-      }
+    const { tsSec, caplen, count } = batch;
+    const row = (k: number): number => (order === undefined ? k : (order[k] as number));
+    let k = 0;
+    while (k < count) {
+      const key = Math.floor((tsSec[row(k)] as number) / 3600);
+      const hour = this.hourFor(key);
       const g = hour.group;
-      const r = g.rows;
-      const nsec = batch.tsNsec[i] as number;
-      const n = g.numbers;
-      n.timestamp[r] = sec * 1000 + Math.floor(nsec / 1_000_000);
-      n.ts_sec[r] = sec;
-      n.ts_nsec[r] = nsec;
-      n.caplen[r] = batch.caplen[i] as number;
-      n.len[r] = batch.len[i] as number;
-      n.linktype[r] = batch.linktype[i] as number;
-      n.seq[r] = batch.seq[i] as number;
-      setOptional(g, 'ip_src_port', r, batch.srcPort[i] as number);
-      setOptional(g, 'ip_dst_port', r, batch.dstPort[i] as number);
-      setOptional(g, 'protocol', r, batch.protocol[i] as number);
-      setOptional(g, 'vlan', r, batch.vlan[i] as number);
-      g.src.push(batch.srcAddr[i] ?? null);
-      g.dst.push(batch.dstAddr[i] ?? null);
-      g.community.push(batch.communityId[i] ?? null);
-      const data = batch.data[i] as Uint8Array;
-      g.packets.push(data);
-      g.rows++;
-      g.bytes += data.length;
-      this.packets++;
-      this.bytes += data.length;
+      // The run of rows from k that go to this hour's row group: up to the hour's end, or the
+      // row that fills the group (by rows or bytes), whichever comes first.
+      const room = k + this.rowGroupRows - g.rows;
+      let bytes = g.bytes;
+      let end = k;
+      do bytes += caplen[row(end++)] as number;
+      while (
+        end < count &&
+        end < room &&
+        bytes < this.rowGroupBytes &&
+        Math.floor((tsSec[row(end)] as number) / 3600) === key
+      );
+      this.bytes += bytes - g.bytes;
+      this.packets += end - k;
+      g.append(batch, order, k, end);
       if (g.rows >= this.rowGroupRows || g.bytes >= this.rowGroupBytes) await this.flush(hour);
+      k = end;
     }
   }
 
@@ -266,7 +399,7 @@ export class PcapStore {
       hour.file = await PlainParquetWriter.create(path, PCAP_COLUMNS);
     }
     await hour.file.writeRowGroup(group.rows, group.data());
-    hour.group = new GroupBuilder(this.rowGroupRows);
+    group.reset();
     if (hour.file.size >= this.fileBytes) await this.closeFile(hour);
   }
 
@@ -284,15 +417,6 @@ export class PcapStore {
       stats: statsOf(file.rowCount, file.stats),
       tags: { [SCHEMA_TAG]: schemaTag(PCAP_SCHEMA) },
     });
-  }
-}
-
-function setOptional(g: GroupBuilder, column: NumberColumn, row: number, value: number): void {
-  const present = g.present[column] as Uint8Array;
-  if (value < 0) present[row] = 0;
-  else {
-    present[row] = 1;
-    (g.numbers[column] as Float64Array)[row] = value;
   }
 }
 

@@ -495,7 +495,10 @@ describe('decodePacket', () => {
       // A previous packet's fields must not leak into this one.
       decodePacket(1, Uint8Array.from(eth(0x0800, ipv4(A4, B4, 17, udp(1, 2)), [[0x8100, 9]])), out);
       decodePacket(c.linktype, Uint8Array.from(c.frame), out);
-      expect(out).toEqual(expected(c));
+      // The flow number is checked on its own below; it has a number exactly when both
+      // addresses were read.
+      expect({ ...out, flow: -1 }).toEqual(expected(c));
+      expect(out.flow >= 0).toBe(out.dstAddr !== null);
     });
   }
 
@@ -505,6 +508,36 @@ describe('decodePacket', () => {
         expect(() => decodePacket(c.linktype, Uint8Array.from(c.frame.slice(0, n)), out)).not.toThrow();
       }
     }
+  });
+
+  it('decodes a range of a larger buffer as it decodes those bytes alone, reading nothing past it', () => {
+    const alone = newDecoded();
+    for (const c of cases) {
+      for (let n = 0; n <= c.frame.length; n++) {
+        // Bytes around the packet that would decode as more header or ports if they were read.
+        const buf = new Uint8Array(n + 200).fill(0x45);
+        buf.set(c.frame.slice(0, n), 100);
+        decodePacket(c.linktype, buf, out, 100, 100 + n);
+        decodePacket(c.linktype, Uint8Array.from(c.frame.slice(0, n)), alone);
+        expect({ ...out, flow: -1 }, `${c.name}, ${n} bytes`).toEqual({ ...alone, flow: -1 });
+      }
+    }
+  });
+
+  it('numbers flows: one number per direction, the same texts under each', () => {
+    const a = newDecoded();
+    const b = newDecoded();
+    const frame = (src: string, dst: string, sport: number, dport: number) =>
+      Uint8Array.from(eth(0x0800, ipv4(src, dst, 6, tcp(sport, dport))));
+    decodePacket(1, frame('10.9.8.7', '10.9.8.6', 1234, 80), a);
+    decodePacket(1, frame('10.9.8.7', '10.9.8.6', 1234, 80), b);
+    expect(b.flow).toBe(a.flow);
+    decodePacket(1, frame('10.9.8.6', '10.9.8.7', 80, 1234), b);
+    expect(b.flow).not.toBe(a.flow);
+    expect([b.srcAddr, b.dstAddr, b.communityId]).toEqual([a.dstAddr, a.srcAddr, a.communityId]);
+    decodePacket(1, frame('10.9.8.7', '10.9.8.6', 1235, 80), b);
+    expect(b.flow).not.toBe(a.flow);
+    expect(b.communityId).not.toBe(a.communityId);
   });
 
   it('gives the Community ID communityIdOf gives, for random flows, fresh and cached', () => {

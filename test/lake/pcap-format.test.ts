@@ -7,6 +7,7 @@ import {
   type CaptureProblem,
   PcapngWriter,
   PcapWriter,
+  packetData,
   type ReadCaptureOptions,
   readCapture,
 } from '../../lake/pcap/format.js';
@@ -42,7 +43,7 @@ async function readAll(path: string, options?: ReadCaptureOptions) {
         caplen: b.caplen[i] as number,
         len: b.len[i] as number,
         linktype: b.linktype[i] as number,
-        data: Array.from(b.data[i] as Uint8Array),
+        data: Array.from(packetData(b, i)),
       });
     }
   }
