@@ -79,6 +79,8 @@ const DATA_PAGE = 0;
 const DICTIONARY_PAGE = 2;
 /** A text column keeps a dictionary while it has at most this share of distinct values. */
 const DICTIONARY_SHARE = 0.5;
+/** Packets up to this many bytes are copied byte by byte rather than through a view. */
+const SHORT_COPY = 96;
 
 /** Thrift compact protocol, only what Parquet's footer and page headers use. */
 class Thrift {
@@ -652,7 +654,9 @@ function runsPage(
       body[at + 1] = (n >>> 8) & 0xff;
       body[at + 2] = (n >>> 16) & 0xff;
       body[at + 3] = n >>> 24;
-      body.set(buffer.subarray(o, o + n), at + 4);
+      // A view per packet costs more than a short copy by hand.
+      if (n <= SHORT_COPY) for (let k = 0; k < n; k++) body[at + 4 + k] = buffer[o + k] as number;
+      else body.set(buffer.subarray(o, o + n), at + 4);
       at += 4 + n;
     }
   }
@@ -688,9 +692,23 @@ function dictionaryIndices(
   let at = start + 1 + header.length;
   let acc = 0;
   let bits = 0;
+  const count = ids.length;
+  if (width <= 24) {
+    // Fewer than 8 bits wait in acc before each value joins, so 32-bit integer shifts hold it.
+    for (let i = 0; i < groups * 8; i++) {
+      acc = (acc | ((i < count ? (ids[i] as number) : 0) << bits)) >>> 0;
+      bits += width;
+      while (bits >= 8) {
+        body[at++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    return body;
+  }
   for (let i = 0; i < groups * 8; i++) {
     // acc stays below 2^(7 + 32): exact in a double.
-    acc += (i < ids.length ? (ids[i] as number) : 0) * 2 ** bits;
+    acc += (i < count ? (ids[i] as number) : 0) * 2 ** bits;
     bits += width;
     while (bits >= 8) {
       body[at++] = acc % 256;
