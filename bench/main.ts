@@ -636,7 +636,8 @@ issue's, rows/s(ours) / rows/s(DuckDB), so there above 1 means faster. The machi
 (writes vary by up to ±25 % between runs, see DEPENDENCIES.md), so read ratios to one decimal.
 Cases 7–10 are issue 6's speed bar: the embedded pipeline and the pipeline's speed, latency and
 memory on a real Kafka broker, each against its own target; their ratios are throughput(ours) /
-throughput(baseline), as the issue states them, so there above 1 means faster.${
+throughput(baseline), as the issue states them, so there above 1 means faster. Case 11 is the
+packet-capture issue's: ingest packets/s ÷ tshark's, and a query's speed-up over tshark's.${
     options.only.size < CASES.length
       ? `\n\nThis file holds only the cases run with \`--only ${[...options.only].join(',')}\`.`
       : ''
@@ -681,6 +682,7 @@ function settings(options: Options): string[] {
     ...on('kafka', `${n(options.kafkaLines)} Kafka lines × ${options.kafkaRuns} runs`),
     ...on('latency', `${n(LATENCY_RATE)} events/s for ${options.latencyMs / 1000} s`),
     ...on('intel-rss', `${n(INTEL_INDICATORS)} indicators`),
+    ...on('pcap', `${n(options.pcapPackets)} packets`),
   ];
 }
 
@@ -869,6 +871,17 @@ with it (which reads the geo database) and runs 50,000 events through \`processB
 \`threatintel\` table that \`loadIntel\` (\`#batch\`) filled with the same indicators from one CSV file per type.`
           : ''
       } Both must hold every indicator and raise an alert for each event whose address is one.`,
+    ],
+    [
+      'pcap',
+      `**11. Packet capture.** \`bench/pcap-data.ts\` writes a libpcap file of ${options.pcapPackets.toLocaleString('en-US')}
+Ethernet frames over two hours: TCP streams of 8–40 segments (TLS records on 443, HTTP text on 80), DNS and other UDP,
+10 % IPv6, payloads half text and half random. Ingest is \`ingestCapture\` (what \`palisade pcap ingest\` runs) into a
+fresh lake each run, against \`tshark -r IN -w /dev/null\` on the same file (in the page cache after the warm-up). The
+query is one TCP flow's 5-tuple over the second hour through \`queryPackets\` (what \`palisade pcap query\` runs),
+against \`tshark -r IN -Y FILTER -F pcap -w OUT\` with the equivalent display filter, timed once (it takes tens of
+seconds); both must select the same number of packets. The zstd figure is DuckDB's \`COPY … (COMPRESSION zstd)\` of
+the table's rows, what \`batch compact\` leaves.`,
     ],
   ];
 }

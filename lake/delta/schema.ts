@@ -105,6 +105,13 @@ export function parseSchemaString(text: string): DeltaStruct {
  */
 export const SCHEMA_TAG = 'palisade.schema';
 
+/**
+ * The `tags` key marking a file written without compression (`uncompressed`): the packet
+ * store's, written for speed. Compaction rewrites such files with zstd even when they are
+ * large or alone in their partition.
+ */
+export const CODEC_TAG = 'palisade.codec';
+
 /** A short fingerprint of a data schema (the table's fields without its partition columns). */
 export function schemaTag(dataSchema: DeltaStruct): string {
   return createHash('sha256').update(JSON.stringify(dataSchema.fields)).digest('hex').slice(0, 16);

@@ -1,4 +1,5 @@
 import type { AddFile, Snapshot } from '../delta/log.js';
+import { CODEC_TAG } from '../delta/schema.js';
 
 /** A live file of a snapshot: its key (the decoded path) and its add action. */
 export interface LiveFile {
@@ -20,13 +21,15 @@ export interface CompactionBin {
  * oldest first and packed into bins of at most `targetBytes` of input; a partition needs
  * `minFiles` small files to be touched, and a bin of one file is left alone (rewriting it
  * would gain nothing). Every closed bin holds at least two files, since two small files
- * always fit; only a partition's last bin can end up alone.
+ * always fit; only a partition's last bin can end up alone. Files written uncompressed (the
+ * packet store's, tagged {@link CODEC_TAG}) are rewritten whatever their size and even alone:
+ * there the rewrite gains the compression.
  */
 export function planCompaction(snapshot: Snapshot, targetBytes: number, minFiles: number): CompactionBin[] {
   const columns = snapshot.metadata.partitionColumns;
   const partitions = new Map<string, LiveFile[]>();
   for (const [key, add] of snapshot.files) {
-    if (add.size >= targetBytes / 2) continue;
+    if (add.size >= targetBytes / 2 && !uncompressed(add)) continue;
     const id = JSON.stringify(columns.map((c) => add.partitionValues[c] ?? null));
     let list = partitions.get(id);
     if (!list) {
@@ -39,7 +42,7 @@ export function planCompaction(snapshot: Snapshot, targetBytes: number, minFiles
   for (const files of [...partitions.values()].sort((a, b) =>
     label(a, columns).localeCompare(label(b, columns)),
   )) {
-    if (files.length < minFiles) continue;
+    if (files.length < minFiles && !files.some((f) => uncompressed(f.add))) continue;
     files.sort((a, b) => a.add.modificationTime - b.add.modificationTime || a.key.localeCompare(b.key));
     const first = (files[0] as LiveFile).add.partitionValues;
     const partition = label(files, columns);
@@ -53,8 +56,10 @@ export function planCompaction(snapshot: Snapshot, targetBytes: number, minFiles
       bin.bytes += file.add.size;
     }
   }
-  return bins.filter((b) => b.files.length >= 2);
+  return bins.filter((b) => b.files.length >= 2 || b.files.some((f) => uncompressed(f.add)));
 }
+
+const uncompressed = (add: AddFile): boolean => add.tags?.[CODEC_TAG] === 'uncompressed';
 
 function label(files: readonly LiveFile[], columns: readonly string[]): string {
   const values = (files[0] as LiveFile).add.partitionValues;

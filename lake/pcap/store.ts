@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AddFile } from '../delta/log.js';
-import { type DeltaStruct, SCHEMA_TAG, schemaTag } from '../delta/schema.js';
+import { CODEC_TAG, type DeltaStruct, SCHEMA_TAG, schemaTag } from '../delta/schema.js';
 import { STATS_STRING_LIMIT } from '../delta/stats.js';
 import { type PlainColumn, type PlainData, PlainParquetWriter, type PlainStats } from '../parquet-plain.js';
 import { type AppendOptions, type AppendResult, commitWrittenFiles } from '../table.js';
@@ -415,7 +415,7 @@ export class PcapStore {
       modificationTime: Date.now(),
       dataChange: true,
       stats: statsOf(file.rowCount, file.stats),
-      tags: { [SCHEMA_TAG]: schemaTag(PCAP_SCHEMA) },
+      tags: { [SCHEMA_TAG]: schemaTag(PCAP_SCHEMA), [CODEC_TAG]: 'uncompressed' },
     });
   }
 }

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openSql } from '#lake';
+import { openSql, readSnapshot } from '#lake';
 import { palisade } from '../helpers/cli.js';
 import { type GenPacket, generateTraffic, writePcap, writePcapng } from '../helpers/pcap-gen.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -404,6 +404,32 @@ describe('pcap ingest and query: pages, repeats, damage, usage', () => {
     } finally {
       session.close();
     }
+  });
+
+  it('batch compact rewrites the uncompressed packet files with zstd; answers stay the same', async () => {
+    const c = cap('eth-ns.pcapng');
+    const lake = join(dir, 'lake-compact');
+    expect(palisade(['pcap', 'ingest', '--lake', lake, c.file]).code).toBe(0);
+    const query = ['--protocol', 'udp', '--ip-dst-port', '53'];
+    const before = join(dir, 'compact-before.pcap');
+    expect(palisade(['pcap', 'query', '--lake', lake, '-o', before, ...query]).code).toBe(0);
+    const sizeOf = async () => {
+      const snapshot = await readSnapshot(join(lake, 'pcap'));
+      return [...(snapshot?.files.values() ?? [])].reduce((n, a) => n + a.size, 0);
+    };
+    const bytesBefore = await sizeOf();
+    const r = palisade(['batch', 'compact', '--lake', lake, '--table', 'pcap']);
+    expect(r.code).toBe(0);
+    const bytesAfter = await sizeOf();
+    expect(bytesAfter).toBeLessThan(bytesBefore / 2);
+    const after = join(dir, 'compact-after.pcap');
+    expect(palisade(['pcap', 'query', '--lake', lake, '-o', after, ...query]).code).toBe(0);
+    const theirs = readPcapRecords(before).records;
+    expect(theirs.length).toBeGreaterThan(0);
+    same(readPcapRecords(after).records, theirs);
+    // Once compressed, a second compaction has nothing to do.
+    expect(palisade(['batch', 'compact', '--lake', lake, '--table', 'pcap']).code).toBe(0);
+    expect(await sizeOf()).toBe(bytesAfter);
   });
 
   it('rejects bad usage with one line and exit code 2', () => {
