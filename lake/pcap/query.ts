@@ -5,7 +5,7 @@
  * time order as libpcap files (pcapng when the packets mix link types), in pages.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { extname, join } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import { ipBytes, protocolNumber, UsageError } from '#core';
 import { type AddFile, readSnapshot } from '../delta/log.js';
 import { openDuckDb, sqlString } from '../duckdb.js';
@@ -148,6 +148,14 @@ function mayHold(add: AddFile, filter: PacketFilter): boolean {
   return true;
 }
 
+/** A data file's path; the log is data, not trust, so a path may not lead out of the table. */
+function dataFile(tableDir: string, path: string): string {
+  const full = resolve(tableDir, path);
+  if (!full.startsWith(tableDir + sep))
+    throw new UsageError(`pcap: data file '${path}' is outside the table; packet queries read only the lake`);
+  return full;
+}
+
 /** The WHERE clause of the fixed filter. */
 function whereOf(f: PacketFilter): string {
   const all: string[] = [];
@@ -184,7 +192,7 @@ export async function queryPackets(
   if (filter.startMs !== undefined && filter.endMs !== undefined && filter.endMs <= filter.startMs) {
     throw new UsageError('the end time must be after the start time (start is inclusive, end exclusive)');
   }
-  const tableDir = join(lakeDir, PCAP_TABLE);
+  const tableDir = resolve(lakeDir, PCAP_TABLE);
   const snapshot = await readSnapshot(tableDir);
   const all = snapshot ? [...snapshot.files.values()] : [];
   const files = all.filter((a) => mayHold(a, filter));
@@ -208,7 +216,7 @@ export async function queryPackets(
     const source =
       files.length === 0
         ? undefined
-        : `read_parquet([${files.map((a) => sqlString(join(tableDir, a.path))).join(', ')}])`;
+        : `read_parquet([${files.map((a) => sqlString(dataFile(tableDir, a.path))).join(', ')}])`;
     const where = whereOf(filter);
     // The output format is fixed before the first packet: one link type → libpcap, several →
     // pcapng; nanosecond timestamps when any candidate has a sub-microsecond part.

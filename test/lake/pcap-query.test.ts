@@ -432,6 +432,21 @@ describe('pcap ingest and query: pages, repeats, damage, usage', () => {
     expect(await sizeOf()).toBe(bytesAfter);
   });
 
+  it('refuses a log entry that points outside the table', async () => {
+    const c = cap('raw-be.pcap');
+    const lake = join(dir, 'lake-escape');
+    expect(palisade(['pcap', 'ingest', '--lake', lake, c.file]).code).toBe(0);
+    const snapshot = await readSnapshot(join(lake, 'pcap'));
+    const add = { ...[...(snapshot?.files.values() ?? [])][0], path: '../../../etc/passwd' };
+    writeFileSync(
+      join(lake, 'pcap', '_delta_log', `${String((snapshot?.version ?? 0) + 1).padStart(20, '0')}.json`),
+      `${JSON.stringify({ add })}\n`,
+    );
+    const r = palisade(['pcap', 'query', '--lake', lake, '-o', join(dir, 'escape.pcap')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("data file '../../../etc/passwd' is outside the table");
+  });
+
   it('rejects bad usage with one line and exit code 2', () => {
     const c = cap('eth.pcap');
     const out = join(dir, 'x.pcap');
