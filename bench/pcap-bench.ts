@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ingestCapture, openDuckDb, queryPackets, readSnapshot } from '#lake';
+import { ingestCapture, openDuckDb, queryPackets, readCapture, readSnapshot } from '#lake';
 import { writeBenchCapture } from './pcap-data.js';
 import { type Check, mb, measure, type ResultRow, rate, ratio } from './report.js';
 
@@ -174,12 +174,10 @@ export async function benchPcap(
   return { rows, checks, figures };
 }
 
-/** Packets in a libpcap file: records counted by walking their headers. */
+/** Packets in a capture file, as the lake's reader counts them. */
 async function countPackets(file: string): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const b = await readFile(file);
   let n = 0;
-  for (let at = 24; at + 16 <= b.length; at += 16 + b.readUInt32LE(at + 8)) n++;
+  for await (const batch of readCapture(file)) if (!batch.problem) n += batch.count;
   return n;
 }
 

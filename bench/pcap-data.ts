@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { seededRandom } from './data.js';
 
 /**
  * A large synthetic capture for the packet-capture bench: Ethernet frames of IPv4 (and some
@@ -13,17 +14,6 @@ export interface BenchCapture {
   startSec: number;
   /** A busy TCP flow, for the 5-tuple query. */
   flow: { src: string; dst: string; srcPort: number; dstPort: number };
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Flow {
@@ -47,7 +37,7 @@ export async function writeBenchCapture(
   file: string,
   options: { packets: number; startSec: number; durationSec: number; seed?: number },
 ): Promise<BenchCapture> {
-  const random = rng(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const noise = Buffer.alloc(1 << 16);
   for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(random() * 256);
   const handle = await open(file, 'w');
