@@ -189,7 +189,7 @@ describe('streaming tier under faults', () => {
   });
 
   // One run in five or so on this 2-core machine has not caught up after the restart (seen
-  // 2026-11-28, cause not found yet: the test ran into its timeout with both workers up). It
+  // 2026-11-28, cause not found yet: the test ran into its timeout, the index worker still up). It
   // gets one more try; two failures in a row still fail it, and stopAll now bounds the
   // shutdown so a stuck worker shows up as a failure with its logs rather than a timeout.
   it('a broker restart mid-run: the workers wait it out and land everything once', {
