@@ -877,7 +877,8 @@ with it (which reads the geo database) and runs 50,000 events through \`processB
       `**11. Packet capture.** \`bench/pcap-data.ts\` writes a libpcap file of ${options.pcapPackets.toLocaleString('en-US')}
 Ethernet frames over two hours: TCP streams of 8–40 segments (TLS records on 443, HTTP text on 80), DNS and other UDP,
 10 % IPv6, payloads half text and half random. Ingest is \`ingestCapture\` (what \`palisade pcap ingest\` runs) into a
-fresh lake each run, against \`tshark -r IN -w /dev/null\` on the same file (in the page cache after the warm-up). The
+fresh lake each run, against \`tshark -r IN -w /dev/null\` on the same file (in the page cache after the warm-up);
+\`dd if=IN of=FILE bs=4M\` is timed too, as a reference for what storing the bytes alone costs. The
 query is one TCP flow's 5-tuple over the second hour through \`queryPackets\` (what \`palisade pcap query\` runs),
 against \`tshark -r IN -Y FILTER -F pcap -w OUT\` with the equivalent display filter, timed once (it takes tens of
 seconds); both must select the same number of packets. The zstd figure is DuckDB's \`COPY … (COMPRESSION zstd)\` of

@@ -164,7 +164,7 @@ describe('Stellar fuzz', () => {
       '['.repeat(10_000),
       `${'MAP(xs, x -> '.repeat(300)}x${')'.repeat(300)}`,
       `${'not('.repeat(2000)}true${')'.repeat(2000)}`,
-      'x + '.repeat(50_000) + 'x',
+      `${'x + '.repeat(50_000)}x`,
       `'${'a'.repeat(1_000_000)}'`,
     ]) {
       expect(attempt(source), source.slice(0, 40)).toBeUndefined();
