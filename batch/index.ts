@@ -17,3 +17,5 @@ export {
   STIX_HASHES,
   STIX_METRON_TYPES,
 } from './intel/stix-pattern.js';
+/** Profile rebuild from lake history. */
+export { type ProfileRebuildOptions, type ProfileRebuildReport, rebuildProfiles } from './profile.js';

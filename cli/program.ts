@@ -136,6 +136,32 @@ export function buildProgram(): Command {
     await (await import('./commands/workers.js')).index(opts);
   });
 
+  workerOptions(
+    program
+      .command('profile')
+      .description(
+        "streaming profiler: Metron's profiler config over the indexing topic, each period's measurements to the `profiles` table exactly once (one worker per group)",
+      )
+      .requiredOption('--bootstrap <host:port>', 'Kafka bootstrap servers, comma-separated')
+      .requiredOption('--lake <dir>', 'lake directory (created if missing)')
+      .option('--config <file>', "Metron profiler config (default: Palisade's config/profiler.json)")
+      .option('--period <duration>', 'profile period: a whole number and s, m, h or d', '15m')
+      .option(
+        '--lateness <duration>',
+        'how far behind the newest event time a message may arrive and still count',
+        '1m',
+      )
+      .option(
+        '--idle-flush <duration>',
+        'with nothing new for this long, flush periods whose end plus the lateness has passed on the clock (0s: never)',
+        '10s',
+      )
+      .option('--group <id>', 'consumer group id', 'palisade-profile')
+      .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),
+  ).action(async (opts: import('./commands/workers.js').ProfileCommandOptions) => {
+    await (await import('./commands/workers.js')).profile(opts);
+  });
+
   program
     .command('sql')
     .description(
@@ -177,7 +203,21 @@ export function buildProgram(): Command {
 
   const batch = program
     .command('batch')
-    .description('batch jobs over the lake history: compaction, retention and vacuum');
+    .description('batch jobs over the lake history: profiles, compaction, retention and vacuum');
+
+  batch
+    .command('profile')
+    .description(
+      "rebuild profiles from the lake's events in [--from, --to) with Metron's profiler config, replacing those periods in `profiles` in one commit",
+    )
+    .requiredOption('--lake <dir>', 'lake directory')
+    .requiredOption('--from <time>', 'start, inclusive: ISO 8601 with a zone, or epoch milliseconds')
+    .requiredOption('--to <time>', 'end, exclusive: ISO 8601 with a zone, or epoch milliseconds')
+    .option('--config <file>', "Metron profiler config (default: Palisade's config/profiler.json)")
+    .option('--period <duration>', 'profile period: a whole number and s, m, h or d', '15m')
+    .action(async (opts: { lake: string; from: string; to: string; config?: string; period: string }) => {
+      await (await import('./commands/profile.js')).batchProfile(opts);
+    });
 
   batch
     .command('compact')

@@ -21,6 +21,13 @@ export {
 } from './config/enrichment.js';
 /** Config loading with every problem reported by file and JSON path. */
 export { jsonPath, loadJsonConfig, problemsOf, validateConfig } from './config/load.js';
+/** Metron's profiler config. */
+export {
+  type ProfileConfig,
+  type ProfilerConfig,
+  profileConfigSchema,
+  profilerConfigSchema,
+} from './config/profiler.js';
 /** Metron-shaped config schemas. */
 export {
   type FieldTransformation,

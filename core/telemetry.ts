@@ -56,7 +56,29 @@ export function createTelemetry() {
     labelNames: ['worker'] as const,
     registers: [registry],
   });
-  return { registry, records, events, alerts, errors, commitSeconds, batchSeconds, lag, inFlight };
+  const profileStates = new Gauge({
+    name: 'palisade_profile_states',
+    help: 'Profile × entity × period states the streaming profiler holds in memory',
+    registers: [registry],
+  });
+  const profileLate = new Counter({
+    name: 'palisade_profile_late_total',
+    help: 'Messages the streaming profiler left out because their period was already flushed',
+    registers: [registry],
+  });
+  return {
+    registry,
+    records,
+    events,
+    alerts,
+    errors,
+    commitSeconds,
+    batchSeconds,
+    lag,
+    inFlight,
+    profileStates,
+    profileLate,
+  };
 }
 
 /** The metric handles of one process. */

@@ -14,6 +14,18 @@ export {
 } from './delta/log.js';
 /** Delta schema types. */
 export type { DeltaField, DeltaStruct, DeltaType } from './delta/schema.js';
+/** The `profiles` table: measurements in and out. */
+export {
+  appendMeasurements,
+  type LakeAppender,
+  loadProfileCache,
+  measurementRow,
+  PROFILES_TABLE,
+  type ProfileReadOptions,
+  replaceMeasurements,
+} from './profiles.js';
+/** Events read back from the sensor tables, flat as the stream had them. */
+export { type EventChunk, eventOf, type ReadEventsOptions, readEvents, sensorTables } from './read-events.js';
 /** SQL sessions over a lake directory. */
 export {
   type AsOf,
@@ -27,7 +39,14 @@ export {
 /** The `events` view's columns and the tables it leaves out. */
 export { EVENT_COLUMNS, EVENTS_VIEW, NON_SENSOR_TABLES } from './sql-events.js';
 /** Table appends and their results. */
-export { type AppendOptions, type AppendResult, checkTableName, committedTxn } from './table.js';
+export {
+  type AppendOptions,
+  type AppendResult,
+  checkTableName,
+  committedTxn,
+  type ReplaceWhere,
+  safeDataPath,
+} from './table.js';
 /** The lake's tables: partitioning, declared columns, sort order. */
 export {
   DAY_COLUMN,

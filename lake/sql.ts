@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { StatementType } from '@duckdb/node-api';
 import { InfraError, UsageError } from '#core';
 import { findCheckpoint } from './delta/checkpoint.js';
@@ -11,6 +11,7 @@ import { duckdbType, SCHEMA_TAG, schemaTag, sqlIdent } from './delta/schema.js';
 import { type DuckDb, openDuckDb, sqlString } from './duckdb.js';
 import { EVENTS_VIEW, eventsViewQuery, NON_SENSOR_TABLES, type SensorTable } from './sql-events.js';
 import { ALL_TABLES, checkQuery, type ErrorContext, explainError, lockDown } from './sql-guard.js';
+import { safeDataPath } from './table.js';
 
 /**
  * SQL over the lake: one DuckDB view per Delta table, over exactly the files of the table's
@@ -317,16 +318,9 @@ function viewQuery(root: string, name: string, snapshot: Snapshot): string {
     const cols = fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${sqlIdent(f.name)}`);
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
-  const files = [...snapshot.files.keys()].map((p) => {
-    const path = resolve(tableDir, p);
-    // A log entry is data, not trust: an absolute path or a `..` may not lead out of the table.
-    if (!path.startsWith(tableDir + sep)) {
-      throw new UsageError(
-        `table '${name}': data file '${p}' is outside the table; lake SQL reads only the lake`,
-      );
-    }
-    return sqlString(path);
-  });
+  const files = [...snapshot.files.keys()].map((p) =>
+    sqlString(safeDataPath(tableDir, p, 'lake SQL reads only the lake')),
+  );
   const partitionTypes = snapshot.metadata.partitionColumns
     .map((c) => {
       const f = fields.find((x) => x.name === c);

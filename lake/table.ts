@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { basename, join, posix, resolve, sep } from 'node:path';
 import { type Event, InfraError, UsageError } from '#core';
 import { ColumnBatch } from './delta/batch.js';
 import {
@@ -14,7 +14,8 @@ import {
 } from './delta/log.js';
 import { type DeltaStruct, SCHEMA_TAG, schemaTag } from './delta/schema.js';
 import { statsJson } from './delta/stats.js';
-import type { DuckDb } from './duckdb.js';
+import { type DuckDb, sqlString } from './duckdb.js';
+import { parquetStats } from './maintenance/file-stats.js';
 import { writeParquet } from './parquet.js';
 import {
   DAY_COLUMN,
@@ -59,6 +60,20 @@ export interface AppendOptions {
    * which a crash must leave no trace. Crash tests stop the process here.
    */
   beforeCommit?: () => Promise<void>;
+  /**
+   * Replace, not append: the rows `where` selects are removed in the same commit that adds the
+   * new ones (Delta's replaceWhere). Files `mayHold` rejects are left alone; the others are
+   * rewritten without the selected rows (or removed when nothing is left of them).
+   */
+  replace?: ReplaceWhere;
+}
+
+/** The rows an append replaces (see {@link AppendOptions.replace}). */
+export interface ReplaceWhere {
+  /** A DuckDB predicate over the table's columns; a NULL result keeps the row. */
+  where: string;
+  /** False when a file cannot hold a selected row (judged by its partition values and stats). */
+  mayHold: (add: AddFile) => boolean;
 }
 
 /** The last version a stream writer's `appId` committed to a table, or -1. */
@@ -89,7 +104,7 @@ export async function appendEvents(
   options: AppendOptions = {},
 ): Promise<AppendResult> {
   const tableDir = join(lakeDir, checkTableName(table));
-  if (events.length === 0 && !options.txn) {
+  if (events.length === 0 && !options.txn && !options.replace) {
     const snapshot = await readSnapshot(tableDir);
     return { table, version: snapshot?.version ?? -1, files: 0, rows: 0, skipped: false };
   }
@@ -105,6 +120,17 @@ export async function appendEvents(
         ? events.filter((_, i) => (offsets[i] as number) > committed)
         : events;
     const { actions, written } = await prepare(db, tableDir, table, snapshot, rows, options);
+    if (options.replace && snapshot) {
+      const kept = await keepUnselected(db, tableDir, snapshot, options.replace);
+      written.push(...kept.written);
+      actions.push(...kept.actions);
+      const info = actions[0] as { commitInfo: Record<string, unknown> };
+      info.commitInfo.operationParameters = {
+        mode: 'Overwrite',
+        predicate: options.replace.where,
+      };
+      info.commitInfo.isBlindAppend = false;
+    }
     const version = snapshot ? snapshot.version + 1 : 0;
     try {
       await options.beforeCommit?.();
@@ -130,6 +156,92 @@ export async function appendEvents(
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }
+}
+
+/**
+ * For a replacing append: remove every file that may hold a replaced row, and write what is
+ * left of each (the rows the predicate does not select) to a new file beside it.
+ */
+async function keepUnselected(
+  db: DuckDb,
+  tableDir: string,
+  snapshot: Snapshot,
+  replace: ReplaceWhere,
+): Promise<{ actions: Action[]; written: string[] }> {
+  const actions: Action[] = [];
+  const written: string[] = [];
+  const partitionBy = snapshot.metadata.partitionColumns;
+  const dataSchema: DeltaStruct = {
+    type: 'struct',
+    fields: snapshot.schema.fields.filter((f) => !partitionBy.includes(f.name)),
+  };
+  try {
+    for (const [key, add] of snapshot.files) {
+      if (!replace.mayHold(add)) continue;
+      const source = `read_parquet(${sqlString(safeDataPath(tableDir, key))}, hive_partitioning = false)`;
+      const keep = `SELECT * FROM ${source} WHERE NOT coalesce((${replace.where}), false)`;
+      const left = Number(
+        (await db.connection.runAndReadAll(`SELECT count(*) AS n FROM (${keep})`)).getRowObjectsJS()[0]?.n,
+      );
+      actions.push({
+        remove: {
+          path: add.path,
+          deletionTimestamp: Date.now(),
+          dataChange: true,
+          extendedFileMetadata: true,
+          partitionValues: add.partitionValues,
+          size: add.size,
+        },
+      });
+      if (left === 0) continue;
+      const dir = posix.dirname(add.path);
+      const name = `part-00000-${randomUUID()}.c000.zstd.parquet`;
+      const path = dir === '.' ? name : `${dir}/${name}`;
+      written.push(decodeURIComponent(path));
+      const file = join(tableDir, decodeURIComponent(path));
+      await db.connection.run(`COPY (${keep}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+      const { numRecords, stats } = await parquetStats(db.connection, file, dataSchema);
+      if (numRecords !== left)
+        throw new InfraError(
+          'lake.replace',
+          `${add.path}: kept ${left} rows but the new file holds ${numRecords}`,
+        );
+      actions.push({
+        add: {
+          path,
+          partitionValues: add.partitionValues,
+          size: (await stat(file)).size,
+          modificationTime: Date.now(),
+          dataChange: true,
+          stats,
+          tags: add.tags ?? null,
+        },
+      });
+    }
+  } catch (e) {
+    await Promise.all(written.map((f) => rm(join(tableDir, f), { force: true })));
+    if (e instanceof InfraError) throw e;
+    throw new InfraError('lake.replace', `cannot replace rows of ${tableDir}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return { actions, written };
+}
+
+/**
+ * A data file's full path from a table's log. The log is data, not trust: an absolute path or
+ * a `..` that leads out of the table is refused, with `reader` saying what reads only the lake.
+ */
+export function safeDataPath(
+  tableDir: string,
+  key: string,
+  reader = 'the lake reads only its own files',
+): string {
+  const root = resolve(tableDir);
+  const path = resolve(root, key);
+  if (!path.startsWith(root + sep))
+    throw new UsageError(`table '${basename(root)}': data file '${key}' is outside the table; ${reader}`);
+  return path;
 }
 
 async function prepare(

@@ -38,6 +38,23 @@ export {
 export { lex, type Token, type TokenKind } from './lexer.js';
 /** The parser. */
 export { DEFAULT_PARSE_LIMITS, type ParseLimits, parse } from './parser.js';
+/** The profiler: compiled profiles, measurements, stored values and the client functions. */
+export {
+  bindProfilerClient,
+  type MeasurementKey,
+  PeriodValue,
+  ProfileCache,
+} from './profiler/client.js';
+export {
+  DEFAULT_PERIOD_MS,
+  type Measurement,
+  ProfileCompileError,
+  type ProfileFailure,
+  Profiler,
+  type ProfilerOptions,
+} from './profiler/engine.js';
+export { durationMs, type ProfilePeriod, periodId } from './profiler/period.js';
+export { decodeProfileValue, encodeProfileValue, ProfileValueError } from './profiler/value.js';
 /** Function registries. */
 export {
   bindHosts,

@@ -42,6 +42,13 @@ export { decodeEvent, encodeEvent } from './kafka/codec.js';
 export { type IndexWorkerOptions, startIndexWorker } from './kafka/index-worker.js';
 /** Packets on the `pcap` topic: Metron's key (capture time in µs) and value (the bytes). */
 export { decodePackets, encodePacket, packetProblem } from './kafka/pcap-codec.js';
+/** The streaming profiler: event-time periods, watermarks, safe offsets; its Kafka worker. */
+export {
+  type ProfileWorker,
+  type ProfileWorkerOptions,
+  startProfileWorker,
+  triageMessage,
+} from './kafka/profile-worker.js';
 export { type StreamWorkerOptions, startStreamWorker } from './kafka/stream-worker.js';
 export type { Worker } from './kafka/worker.js';
 /** Parser components and their registry. */
@@ -84,6 +91,7 @@ export {
   type SensorStages,
   type SourceRecord,
 } from './pipeline.js';
+export { type Flush, type Offer, StreamProfiler, type StreamProfilerOptions } from './profiler.js';
 /** Sensor configs by name. */
 export {
   knownSensors,

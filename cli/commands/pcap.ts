@@ -26,7 +26,7 @@ import {
   startLiveCapture,
 } from '#streaming';
 import { progressLine } from '../progress.js';
-import { parseTime } from './sql.js';
+import { timeOption } from './sql.js';
 
 /** Where reports go; stdout unless a caller (a test) collects them. */
 type Output = { write(text: string): unknown };
@@ -138,16 +138,6 @@ function protocolOf(text: string): number {
   return n;
 }
 
-function time(text: string, option: string): number {
-  try {
-    return parseTime(text.trim());
-  } catch {
-    throw new UsageError(
-      `${option}: expected ISO 8601 with a zone (2026-11-28T12:00:00Z) or epoch milliseconds, got '${text}'`,
-    );
-  }
-}
-
 /** `--window`: seconds, or a number with s, m or h. */
 function windowMs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(text.trim());
@@ -170,8 +160,8 @@ export async function filterOf(o: QueryCliOptions): Promise<PacketFilter> {
   if (o.protocol !== undefined) f.protocol = protocolOf(o.protocol);
   if (o.includeReverse) f.includeReverse = true;
   if (o.communityId !== undefined) f.communityId = o.communityId.trim();
-  if (o.startTime !== undefined) f.startMs = time(o.startTime, '--start-time');
-  if (o.endTime !== undefined) f.endMs = time(o.endTime, '--end-time');
+  if (o.startTime !== undefined) f.startMs = timeOption(o.startTime, '--start-time');
+  if (o.endTime !== undefined) f.endMs = timeOption(o.endTime, '--end-time');
   return f;
 }
 

@@ -39,6 +39,17 @@ export function parseAsOf(values: readonly string[]): AsOf {
   return { versions, timestamps, ...(all === undefined ? {} : { all }) };
 }
 
+/** A time option's value (`--from`, `--start-time`): ISO 8601 with a zone, or epoch ms. */
+export function timeOption(text: string, option: string): number {
+  try {
+    return parseTime(text.trim());
+  } catch {
+    throw new UsageError(
+      `${option}: expected ISO 8601 with a zone (2026-11-28T12:00:00Z) or epoch milliseconds, got '${text}'`,
+    );
+  }
+}
+
 /** Epoch ms of an ISO 8601 date or date-time with zone, or of epoch ms digits. */
 export function parseTime(text: string, whole = text): number {
   const bad = () =>

@@ -1,5 +1,6 @@
 import { createLogger, createTelemetry, InfraError, type Telemetry, UsageError } from '#core';
 import { openLakeWriter } from '#lake';
+import { ProfileCompileError } from '#stellar';
 import {
   ensureTopics,
   type HealthServer,
@@ -13,22 +14,16 @@ import {
   type SensorStages,
   startHealthServer,
   startIndexWorker,
+  startProfileWorker,
   startStreamWorker,
   type Worker,
 } from '#streaming';
 import { parseDuration } from './batch.js';
 
-export interface StreamCommandOptions {
+/** What every worker command takes (workerOptions in program.ts). */
+interface WorkerCommandOptions {
   bootstrap: string;
-  config: string;
-  sensors?: string;
   group: string;
-  geoDb?: string;
-  asnDb?: string;
-  /** A lake whose `threatintel` table holds the indicators (`palisade batch intel load`). */
-  lake?: string;
-  /** How often to reload those indicators, e.g. 5m. */
-  intelRefresh: string;
   partitions: number;
   topicPrefix: string;
   sessionTimeout: number;
@@ -36,15 +31,77 @@ export interface StreamCommandOptions {
   metricsHost?: string;
 }
 
-export interface IndexCommandOptions {
-  bootstrap: string;
+export interface StreamCommandOptions extends WorkerCommandOptions {
+  config: string;
+  sensors?: string;
+  geoDb?: string;
+  asnDb?: string;
+  /** A lake whose `threatintel` table holds the indicators (`palisade batch intel load`). */
+  lake?: string;
+  /** How often to reload those indicators, e.g. 5m. */
+  intelRefresh: string;
+}
+
+export interface IndexCommandOptions extends WorkerCommandOptions {
   lake: string;
-  group: string;
-  partitions: number;
-  topicPrefix: string;
-  sessionTimeout: number;
-  metricsPort?: number;
-  metricsHost?: string;
+}
+
+export interface ProfileCommandOptions extends WorkerCommandOptions {
+  lake: string;
+  config?: string;
+  period: string;
+  lateness: string;
+  idleFlush: string;
+}
+
+/** `palisade profile`: the streaming profiler on `indexing`, flushing periods to `profiles`. */
+export async function profile(options: ProfileCommandOptions): Promise<void> {
+  const { defaultProfilerConfig, loadProfilerConfig, parsePeriod } = await import('./profile.js');
+  const file = options.config ?? defaultProfilerConfig();
+  const config = loadProfilerConfig(file);
+  const periodMs = parsePeriod(options.period);
+  const latenessMs = parseDuration(options.lateness, '--lateness');
+  const idleFlushMs = parseDuration(options.idleFlush, '--idle-flush');
+  const log = createLogger('profile', process.env.PALISADE_LOG ?? 'info');
+  const kafka = kafkaClient(options.bootstrap, 'palisade-profile', log);
+  const input = `${options.topicPrefix}indexing`;
+  const triageTopic = `${options.topicPrefix}enrichments`;
+  const hasTriage = config.profiles.some((p) => Object.keys(p.result.triage).length > 0);
+  await ensureTopics(kafka, hasTriage ? [input, triageTopic] : [input], options.partitions);
+  const lake = await openLakeWriter(options.lake);
+  try {
+    const telemetry = createTelemetry();
+    const health = await maybeHealth(telemetry, options);
+    let worker: Worker;
+    try {
+      worker = await startProfileWorker({
+        kafka,
+        groupId: options.group,
+        lake,
+        config,
+        periodMs,
+        latenessMs,
+        idleFlushMs,
+        input,
+        triageTopic,
+        sessionTimeoutMs: options.sessionTimeout,
+        telemetry,
+        log,
+      });
+    } catch (e) {
+      if (e instanceof ProfileCompileError) throw new UsageError(`${file}: ${e.message}`);
+      throw e;
+    }
+    process.stderr.write(
+      `profile: group ${options.group} on ${input}, ${config.profiles.length} profiles, periods of ${options.period} → lake ${options.lake}` +
+        (hasTriage ? `, triage to ${triageTopic}` : '') +
+        (health ? `; metrics on http://${options.metricsHost ?? '127.0.0.1'}:${health.port}/metrics` : '') +
+        '\n',
+    );
+    await runUntilStopped(worker, health, 'profile');
+  } finally {
+    lake.close();
+  }
 }
 
 /** `palisade stream`: parse → enrich → score → triage from the sensor topics to indexing/alerts/errors. */

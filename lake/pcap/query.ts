@@ -5,11 +5,12 @@
  * time order as libpcap files (pcapng when the packets mix link types), in pages.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { ipBytes, protocolNumber, UsageError } from '#core';
 import { type AddFile, readSnapshot } from '../delta/log.js';
 import { openDuckDb, sqlString } from '../duckdb.js';
 import { openSql } from '../sql.js';
+import { safeDataPath } from '../table.js';
 import { PcapngWriter, PcapWriter } from './format.js';
 import { formatIpv6 } from './ip-text.js';
 import { PCAP_TABLE } from './store.js';
@@ -148,14 +149,6 @@ function mayHold(add: AddFile, filter: PacketFilter): boolean {
   return true;
 }
 
-/** A data file's path; the log is data, not trust, so a path may not lead out of the table. */
-function dataFile(tableDir: string, path: string): string {
-  const full = resolve(tableDir, path);
-  if (!full.startsWith(tableDir + sep))
-    throw new UsageError(`pcap: data file '${path}' is outside the table; packet queries read only the lake`);
-  return full;
-}
-
 /** The WHERE clause of the fixed filter. */
 function whereOf(f: PacketFilter): string {
   const all: string[] = [];
@@ -216,7 +209,7 @@ export async function queryPackets(
     const source =
       files.length === 0
         ? undefined
-        : `read_parquet([${files.map((a) => sqlString(dataFile(tableDir, a.path))).join(', ')}])`;
+        : `read_parquet([${files.map((a) => sqlString(safeDataPath(tableDir, a.path, 'packet queries read only the lake'))).join(', ')}])`;
     const where = whereOf(filter);
     // The output format is fixed before the first packet: one link type → libpcap, several →
     // pcapng; nanosecond timestamps when any candidate has a sub-microsecond part.

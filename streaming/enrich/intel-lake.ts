@@ -1,6 +1,6 @@
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InfraError } from '#core';
-import { openDuckDb, readSnapshot } from '#lake';
+import { openDuckDb, readSnapshot, safeDataPath } from '#lake';
 import { IntelStore } from './intel.js';
 
 /** The lake table `palisade batch intel load` fills (Metron's threat-intel table name). */
@@ -28,16 +28,7 @@ export async function loadIntelStore(lakeDir: string, options: IntelStoreOptions
   const tableDir = resolve(lakeDir, THREAT_INTEL_TABLE);
   const snapshot = await readSnapshot(tableDir);
   if (snapshot === undefined || snapshot.files.size === 0) return store.freeze();
-  const files = [...snapshot.files.keys()].map((p) => {
-    const path = resolve(tableDir, p);
-    // A log entry is data, not trust: it may not lead out of the table.
-    if (!path.startsWith(tableDir + sep))
-      throw new InfraError(
-        'lake.read',
-        `${join(lakeDir, THREAT_INTEL_TABLE)}: data file '${p}' is outside the table`,
-      );
-    return sqlString(path);
-  });
+  const files = [...snapshot.files.keys()].map((p) => sqlString(safeDataPath(tableDir, p)));
   const now = Math.floor(options.now ?? Date.now());
   const source = `read_parquet([${files.join(', ')}], union_by_name = true)`;
   const valid = `type IS NOT NULL AND indicator IS NOT NULL AND (valid_until IS NULL OR valid_until > ${now})`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile, StellarError } from '#stellar';
+import { seededRandom } from '../../bench/data.js';
 import { loadCases } from './conformance.js';
 
 /**
@@ -11,17 +12,6 @@ import { loadCases } from './conformance.js';
 const SEED = 20261128;
 const RANDOM_INPUTS = 4000;
 const MUTATIONS_PER_CASE = 6;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCABULARY = [
   '1',
@@ -114,7 +104,7 @@ function attempt(source: string): string | undefined {
 
 describe('Stellar fuzz', () => {
   it(`random token strings (${RANDOM_INPUTS}, seed ${SEED}) fail only with diagnostics`, () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const problems: string[] = [];
     for (let i = 0; i < RANDOM_INPUTS; i++) {
       const length = 1 + Math.floor(random() * 14);
@@ -129,7 +119,7 @@ describe('Stellar fuzz', () => {
   });
 
   it("mutations of Metron's cases fail only with diagnostics", () => {
-    const random = prng(SEED + 1);
+    const random = seededRandom(SEED + 1);
     const problems: string[] = [];
     let runs = 0;
     for (const c of loadCases()) {

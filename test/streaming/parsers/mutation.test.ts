@@ -11,6 +11,7 @@ import {
   type ParsedRecord,
   type SensorParser,
 } from '#streaming';
+import { seededRandom } from '../../../bench/data.js';
 import { ROOT } from '../../helpers/cli.js';
 
 /**
@@ -69,18 +70,6 @@ function linesOf(file: string): Buffer[] {
   return lines;
 }
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hash = (s: string): number => {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -96,7 +85,7 @@ interface Variant {
 
 /** The damaged versions of one line. */
 function variantsOf(line: Buffer, seed: number): Variant[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const out: Variant[] = [{ kind: 'original', bytes: line, seed }];
   const n = line.length;
   const cuts = new Set([1, Math.floor(n / 4), Math.floor(n / 2), Math.floor((3 * n) / 4), n - 1]);
@@ -129,7 +118,7 @@ function randomByte(random: () => number): number {
 
 /** Pure garbage lines, and a record over the size limit. */
 function sensorVariants(first: Buffer, seed: number): Variant[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const out: Variant[] = [];
   for (let v = 0; v < 5; v++) {
     const bytes = Buffer.alloc(1 + Math.floor(random() * 300));

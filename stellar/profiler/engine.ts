@@ -1,0 +1,308 @@
+import { DOUBLE_FIELDS, type Event, type ProfileConfig, type ProfilerConfig } from '#core';
+import { compile, type EvaluateOptions, type Expression } from '../compiler.js';
+import { StellarError } from '../diagnostics.js';
+import type { FunctionRegistry } from '../registry.js';
+import { JNum, toJavaString, type Value } from '../values.js';
+
+/**
+ * The profiler's core, shared by the streaming worker and the batch rebuild so both run the
+ * very same compiled Stellar: messages are routed to each profile whose `onlyif` holds, to the
+ * entity its `foreach` names, in the period their time falls in; each (profile, entity, period)
+ * keeps its own variables; a flush turns a period's variables into measurements.
+ *
+ * Semantics follow Metron's DefaultProfileBuilder: `init` runs before the first `update` of an
+ * entity in a period, both with the message's fields in scope; a profile variable hides a
+ * message field of the same name; an undefined name reads as null. `result` and `triage` see
+ * only the variables; `groupBy` sees them plus `profile`, `entity`, `start`, `end`, `duration`
+ * and `result`. A message whose expressions fail is reported and leaves the others alone.
+ *
+ * Measurements are deterministic: a period's entities are flushed in the order profile, entity.
+ * Results that depend on the order messages arrive in (a floating-point sum, a "last seen")
+ * are only as reproducible as that order.
+ */
+
+/** Where in a profile a Stellar expression sits, for messages: `init.count`, `result.profile`. */
+type Site = string;
+
+interface CompiledProfile {
+  readonly config: ProfileConfig;
+  readonly onlyif: Expression;
+  readonly foreach: Expression;
+  readonly init: readonly (readonly [string, Expression])[];
+  readonly update: readonly (readonly [string, Expression])[];
+  readonly result: Expression;
+  readonly triage: readonly (readonly [string, Expression])[];
+  readonly groupBy: readonly Expression[];
+}
+
+/** One period's measurement of a profile for an entity. */
+export interface Measurement {
+  profile: string;
+  entity: string;
+  groups: string[];
+  /** Period id: floor(start / periodMs). */
+  period: number;
+  start: number;
+  periodMs: number;
+  value: Value;
+  /** `result.triage` values by name (empty when the profile has none). */
+  triage: Map<string, Value>;
+}
+
+/** A Stellar expression that failed on a message or at a flush. */
+export interface ProfileFailure {
+  profile: string;
+  entity?: string;
+  site: Site;
+  message: string;
+  /** The event's guid, when a message caused it. */
+  guid?: string;
+}
+
+export interface ProfilerOptions {
+  /** Period length in ms (Metron's default: 15 minutes). */
+  periodMs: number;
+  /** Functions the profiles may call (default: the standard library). */
+  functions?: FunctionRegistry;
+  /** Metron's global config, as rules see it. */
+  globals?: Readonly<Record<string, unknown>>;
+}
+
+/** Metron's default period: 15 minutes. */
+export const DEFAULT_PERIOD_MS = 15 * 60_000;
+
+/** A profile definition whose Stellar does not compile, named by profile and key. */
+export class ProfileCompileError extends Error {
+  constructor(
+    readonly profile: string,
+    readonly site: Site,
+    override readonly cause: StellarError,
+  ) {
+    super(`profile '${profile}', ${site}: ${cause.message}`);
+    this.name = 'ProfileCompileError';
+  }
+}
+
+interface EntityState {
+  vars: Map<string, Value>;
+  initialized: boolean;
+}
+
+/** period → profile index → entity → state. */
+type Periods = Map<number, Map<number, Map<string, EntityState>>>;
+
+export class Profiler {
+  readonly periodMs: number;
+  readonly timestampField: string | undefined;
+  private readonly profiles: readonly CompiledProfile[];
+  private readonly periods: Periods = new Map();
+  private readonly evalOptions: EvaluateOptions;
+  private tracked = 0;
+
+  constructor(config: ProfilerConfig, options: ProfilerOptions) {
+    if (!(options.periodMs > 0) || !Number.isInteger(options.periodMs))
+      throw new RangeError(
+        `the profile period must be a positive whole number of ms, not ${options.periodMs}`,
+      );
+    this.periodMs = options.periodMs;
+    this.timestampField = config.timestampField;
+    this.evalOptions = options.globals ? { globals: options.globals } : {};
+    this.profiles = config.profiles.map((p) => compileProfile(p, options.functions));
+  }
+
+  /** The profiles' names, in config order. */
+  get names(): string[] {
+    return this.profiles.map((p) => p.config.profile);
+  }
+
+  /** (profile, entity, period) states held. */
+  get size(): number {
+    return this.tracked;
+  }
+
+  /** Periods with state, ascending. */
+  openPeriods(): number[] {
+    return [...this.periods.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Apply one message at `time` (epoch ms) to every profile that wants it. Failures are
+   * returned; they never stop the other profiles.
+   */
+  apply(event: Event, time: number): ProfileFailure[] {
+    const failures: ProfileFailure[] = [];
+    const period = Math.floor(time / this.periodMs);
+    const message = messageLookup(event);
+    for (let i = 0; i < this.profiles.length; i++) {
+      const p = this.profiles[i] as CompiledProfile;
+      let site: Site = 'onlyif';
+      let entity: string | undefined;
+      try {
+        if (p.onlyif.evaluate(message, this.evalOptions) !== true) continue;
+        site = 'foreach';
+        const e = p.foreach.evaluate(message, this.evalOptions);
+        if (e === null || e === undefined || e === '') {
+          failures.push(failure(p, site, 'the entity is null or empty', event));
+          continue;
+        }
+        entity = typeof e === 'string' ? e : toJavaString(e);
+        const state = this.stateOf(period, i, entity);
+        const scope = scoped(state.vars, message);
+        if (!state.initialized) {
+          for (const [name, expr] of p.init) {
+            site = `init.${name}`;
+            state.vars.set(name, expr.evaluate(scope, this.evalOptions));
+          }
+          state.initialized = true;
+        }
+        for (const [name, expr] of p.update) {
+          site = `update.${name}`;
+          state.vars.set(name, expr.evaluate(scope, this.evalOptions));
+        }
+      } catch (e) {
+        failures.push(failure(p, site, (e as Error).message, event, entity));
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Flush every period that ends at or before `before` (epoch ms), oldest first; with no
+   * argument, every period. Their state is dropped.
+   */
+  flush(before = Number.POSITIVE_INFINITY): { measurements: Measurement[]; failures: ProfileFailure[] } {
+    const measurements: Measurement[] = [];
+    const failures: ProfileFailure[] = [];
+    for (const period of this.openPeriods()) {
+      if ((period + 1) * this.periodMs > before) break;
+      this.flushPeriod(period, measurements, failures);
+    }
+    return { measurements, failures };
+  }
+
+  private flushPeriod(period: number, out: Measurement[], failures: ProfileFailure[]): void {
+    const byProfile = this.periods.get(period);
+    if (!byProfile) return;
+    this.periods.delete(period);
+    const start = period * this.periodMs;
+    for (const [index, entities] of [...byProfile].sort((a, b) => a[0] - b[0])) {
+      const p = this.profiles[index] as CompiledProfile;
+      const names = [...entities.keys()].sort();
+      for (const entity of names) {
+        const state = entities.get(entity) as EntityState;
+        this.tracked--;
+        let site: Site = 'result.profile';
+        try {
+          const vars = state.vars;
+          const value = p.result.evaluate(vars, this.evalOptions);
+          const triage = new Map<string, Value>();
+          for (const [name, expr] of p.triage) {
+            site = `result.triage.${name}`;
+            triage.set(name, expr.evaluate(vars, this.evalOptions));
+          }
+          site = 'groupBy';
+          const extra = new Map<string, Value>([
+            ['profile', p.config.profile],
+            ['entity', entity],
+            ['start', start],
+            ['end', start + this.periodMs],
+            ['duration', this.periodMs],
+            ['result', value],
+          ]);
+          const groupScope = scoped(vars, (name) => extra.get(name));
+          const groups = p.groupBy.map((g) => {
+            const v = g.evaluate(groupScope, this.evalOptions);
+            return v === null ? 'null' : typeof v === 'string' ? v : toJavaString(v);
+          });
+          out.push({
+            profile: p.config.profile,
+            entity,
+            groups,
+            period,
+            start,
+            periodMs: this.periodMs,
+            value,
+            triage,
+          });
+        } catch (e) {
+          failures.push({ profile: p.config.profile, entity, site, message: (e as Error).message });
+        }
+      }
+    }
+  }
+
+  private stateOf(period: number, profile: number, entity: string): EntityState {
+    let byProfile = this.periods.get(period);
+    if (!byProfile) {
+      byProfile = new Map();
+      this.periods.set(period, byProfile);
+    }
+    let entities = byProfile.get(profile);
+    if (!entities) {
+      entities = new Map();
+      byProfile.set(profile, entities);
+    }
+    let state = entities.get(entity);
+    if (!state) {
+      state = { vars: new Map(), initialized: false };
+      entities.set(entity, state);
+      this.tracked++;
+    }
+    return state;
+  }
+}
+
+function failure(
+  p: CompiledProfile,
+  site: Site,
+  message: string,
+  event: Event,
+  entity?: string,
+): ProfileFailure {
+  const out: ProfileFailure = { profile: p.config.profile, site, message };
+  if (entity !== undefined) out.entity = entity;
+  if (typeof event.guid === 'string') out.guid = event.guid;
+  return out;
+}
+
+type Lookup = (name: string) => unknown;
+
+/** A message's fields as Stellar reads them: a double field keeps its kind when integral. */
+function messageLookup(event: Event): Lookup {
+  const doubles = (event as { [DOUBLE_FIELDS]?: ReadonlySet<string> })[DOUBLE_FIELDS];
+  return (name) => {
+    if (!Object.hasOwn(event, name)) return undefined;
+    const v = event[name];
+    return doubles?.has(name) === true && typeof v === 'number' && Number.isInteger(v)
+      ? new JNum('double', v)
+      : v;
+  };
+}
+
+/** Profile variables first, then whatever else is in scope (Metron's resolver order). */
+function scoped(vars: ReadonlyMap<string, Value>, rest: Lookup): Lookup {
+  return (name) => (vars.has(name) ? vars.get(name) : rest(name));
+}
+
+function compileProfile(config: ProfileConfig, functions?: FunctionRegistry): CompiledProfile {
+  const build = (site: Site, source: string, mode: 'expression' | 'predicate' = 'expression') => {
+    try {
+      return compile(source, { mode, missing: 'null', ...(functions ? { functions } : {}) });
+    } catch (e) {
+      if (e instanceof StellarError) throw new ProfileCompileError(config.profile, site, e);
+      throw e;
+    }
+  };
+  const assignments = (kind: string, map: Readonly<Record<string, string>>) =>
+    Object.entries(map).map(([name, source]) => [name, build(`${kind}.${name}`, source)] as const);
+  return {
+    config,
+    onlyif: build('onlyif', config.onlyif, 'predicate'),
+    foreach: build('foreach', config.foreach),
+    init: assignments('init', config.init),
+    update: assignments('update', config.update),
+    result: build('result.profile', config.result.profile),
+    triage: assignments('result.triage', config.result.triage),
+    groupBy: config.groupBy.map((g, i) => build(`groupBy[${i}]`, g)),
+  };
+}
