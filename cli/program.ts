@@ -115,8 +115,15 @@ export function buildProgram(): Command {
       .option('--group <id>', 'consumer group id', 'palisade-stream')
       .option('--geo-db <file>', 'MaxMind-format city database (default: the bundled DB-IP City Lite)')
       .option('--asn-db <file>', 'MaxMind ASN or ISP database (default: the bundled ip-location-db tables)')
-      .option('--lake <dir>', "threat intel from this lake's threatintel table (palisade batch intel load)")
-      .option('--intel-refresh <duration>', 'reload that threat intel this often (0s: never)', '5m')
+      .option(
+        '--lake <dir>',
+        "threat intel from this lake's threatintel table (palisade batch intel load), and its last 14 days of profiles for PROFILE_GET",
+      )
+      .option(
+        '--intel-refresh <duration>',
+        'reload that threat intel and those profiles this often (0s: never)',
+        '5m',
+      )
       .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),
   ).action(async (opts: import('./commands/workers.js').StreamCommandOptions) => {
     await (await import('./commands/workers.js')).stream(opts);

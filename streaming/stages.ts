@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadJsonConfig, type SensorEnrichmentConfig, sensorEnrichmentConfigSchema } from '#core';
+import type { ProfileCache } from '#stellar';
 import { AsnDatabase } from './enrich/asn.js';
 import { ReverseDns, type ReverseDnsOptions } from './enrich/dns.js';
 import { GeoDatabase } from './enrich/geo.js';
@@ -24,6 +25,8 @@ export interface StageSources {
   asnDb?: string | false;
   intel?: IntelStore;
   values?: EnrichmentValues;
+  /** Measurements for PROFILE_GET in the sensor's rules. */
+  profiles?: ProfileCache;
 }
 
 export interface LoadStagesOptions {
@@ -76,6 +79,7 @@ export function loadStages(configDir: string, sensor: string, options: LoadStage
       // No indicators loaded is an empty store: a config with hbaseThreatIntel still runs.
       intel: sources.intel ?? new IntelStore().freeze(),
       ...(sources.values ? { values: sources.values } : {}),
+      ...(sources.profiles ? { profiles: sources.profiles } : {}),
       ...(globals ? { globals } : {}),
     });
   }

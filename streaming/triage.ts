@@ -6,7 +6,15 @@ import {
   type EventError,
   type TriageConfig,
 } from '#core';
-import { compile, type Expression, isNumber, numValue, StellarError, toJavaString } from '#stellar';
+import {
+  compile,
+  type Expression,
+  type FunctionRegistry,
+  isNumber,
+  numValue,
+  StellarError,
+  toJavaString,
+} from '#stellar';
 
 /**
  * Metron's threat triage (ThreatTriageProcessor and ThreatIntelUtils), run on an enriched event:
@@ -47,12 +55,12 @@ interface CompiledRule {
 const MAX_DOUBLE = Number.MAX_VALUE;
 
 /** Compile a triage config; throws a ConfigError listing every rule that does not compile. */
-export function buildTriage(config: TriageConfig, file: string): Triage {
+export function buildTriage(config: TriageConfig, file: string, functions?: FunctionRegistry): Triage {
   const problems: ConfigProblem[] = [];
   const at = (i: number, key: string) => `threatIntel.triageConfig.riskLevelRules[${i}].${key}`;
   const stellar = (source: string, path: string): Expression | undefined => {
     try {
-      return compile(source, { missing: 'null' });
+      return compile(source, { missing: 'null', ...(functions ? { functions } : {}) });
     } catch (e) {
       if (!(e instanceof StellarError)) throw e;
       problems.push({ file, path, message: e.render() });

@@ -1,6 +1,7 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { checkInputFiles, createLogger, createTelemetry, STDIN, UsageError } from '#core';
-import { type AppendResult, openLakeWriter } from '#lake';
+import { type AppendResult, loadProfileCache, openLakeWriter } from '#lake';
+import { ProfileCache } from '#stellar';
 import { loadIntelStore, loadStages, type PipelineSummary, type PipelineTotals, runFiles } from '#streaming';
 import { progressLine } from '../progress.js';
 
@@ -24,6 +25,12 @@ export interface IngestOptions {
   enrich?: boolean;
 }
 
+async function lakeProfiles(lake: string): Promise<ProfileCache> {
+  const cache = new ProfileCache();
+  if (existsSync(lake)) await loadProfileCache(lake, cache);
+  return cache;
+}
+
 /** Parse files with a sensor's parser into the lake; prints a summary and returns it. */
 export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   const now = options.now === undefined ? undefined : parseNow(options.now);
@@ -38,6 +45,8 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       ...(options.asnDb === undefined ? {} : { asnDb: options.asnDb }),
       // Threat intel is what `palisade batch intel load` put in this lake.
       ...(options.enrich === false ? {} : { intel: await loadIntelStore(options.lake) }),
+      // And PROFILE_GET reads the profiles already in it.
+      ...(options.enrich === false ? {} : { profiles: await lakeProfiles(options.lake) }),
     },
     noEnrichment: options.enrich === false,
   });

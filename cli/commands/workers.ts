@@ -1,6 +1,6 @@
 import { createLogger, createTelemetry, InfraError, type Telemetry, UsageError } from '#core';
-import { openLakeWriter } from '#lake';
-import { ProfileCompileError } from '#stellar';
+import { loadProfileCache, openLakeWriter } from '#lake';
+import { ProfileCache, ProfileCompileError } from '#stellar';
 import {
   ensureTopics,
   type HealthServer,
@@ -30,6 +30,9 @@ interface WorkerCommandOptions {
   metricsPort?: number;
   metricsHost?: string;
 }
+
+/** How far back the stream keeps profile measurements for PROFILE_GET. */
+const PROFILE_CACHE_MS = 14 * 86_400_000;
 
 export interface StreamCommandOptions extends WorkerCommandOptions {
   config: string;
@@ -138,10 +141,21 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
       'no --lake: threat intel is empty, so only triage rules raise alerts (load indicators with `palisade batch intel load` and pass that lake)',
     );
   const refreshMs = parseDuration(options.intelRefresh, '--intel-refresh');
+  // PROFILE_GET in the sensors' rules reads the lake's recent measurements from memory.
+  const profiles = lake === undefined ? undefined : new ProfileCache();
+  const loadProfiles = async () => {
+    if (lake === undefined || profiles === undefined) return;
+    const fresh = new ProfileCache();
+    const rows = await loadProfileCache(lake, fresh, { since: Date.now() - PROFILE_CACHE_MS });
+    profiles.replaceWith(fresh);
+    log.info({ measurements: rows }, 'profiles loaded');
+  };
+  await loadProfiles();
   const sources = {
     ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
     ...(options.asnDb === undefined ? {} : { asnDb: options.asnDb }),
     ...(intel ? { intel } : {}),
+    ...(profiles ? { profiles } : {}),
   };
   const stages = new Map<string, SensorStages>();
   for (const sensor of sensors)
@@ -155,6 +169,9 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   const refresh =
     intel && lake !== undefined && refreshMs > 0
       ? setInterval(() => {
+          loadProfiles().catch((e: Error) =>
+            log.warn({ error: e.message }, 'profiles reload failed; keeping the current ones'),
+          );
           loadIntelStore(lake).then(
             (fresh) => {
               intel.replaceWith(fresh);

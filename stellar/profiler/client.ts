@@ -64,6 +64,13 @@ export class ProfileCache {
   get size(): number {
     return this.count;
   }
+
+  /** Take another cache's measurements in place of these (a reload swapped in whole). */
+  replaceWith(other: ProfileCache): void {
+    this.series.clear();
+    for (const [k, periods] of other.series) this.series.set(k, periods);
+    this.count = other.count;
+  }
 }
 
 /** A profile period as a Stellar value: opaque to rules, read by PROFILE_GET. */

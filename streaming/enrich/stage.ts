@@ -9,12 +9,14 @@ import {
 } from '#core';
 import {
   bindHosts,
+  bindProfilerClient,
   compile,
   type Expression,
   type FunctionRegistry,
   fromJson,
   type HostImplementation,
   isMap,
+  type ProfileCache,
   StellarError,
   standardFunctions,
   toJavaString,
@@ -88,6 +90,8 @@ export interface EnrichmentSources {
   tables?: { enrichment?: string; threatIntel?: string };
   /** Metron's global config (`enrichment.host.known_hosts`, …). */
   globals?: Readonly<Record<string, unknown>>;
+  /** Profile measurements for PROFILE_GET in enrichment and triage rules (from the `profiles` table). */
+  profiles?: ProfileCache;
 }
 
 export interface Enricher {
@@ -172,7 +176,7 @@ export function buildEnrichment(
   try {
     // Without a triageConfig there are no rules to score by, but an event with threat-intel
     // hits is still an alert, as Metron's threat-intel join marks it.
-    triage = buildTriage(config.threatIntel.triageConfig ?? triageConfigSchema.parse({}), file);
+    triage = buildTriage(config.threatIntel.triageConfig ?? triageConfigSchema.parse({}), file, functions);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     problems.push(...e.problems);
@@ -400,5 +404,6 @@ function hostFunctions(
     },
   };
   if (sources.geo) hosts.GEO_GET = geoGet(sources.geo);
-  return bindHosts(standardFunctions(), hosts);
+  const bound = bindHosts(standardFunctions(), hosts);
+  return sources.profiles ? bindProfilerClient(bound, sources.profiles) : bound;
 }
