@@ -227,6 +227,29 @@ export function buildProgram(): Command {
     });
 
   batch
+    .command('backtest')
+    .description(
+      "run the sensors' current enrichment and triage rules over the lake's events in [--from, --to) and report how the alerts differ from those that fired (new, gone, score changed)",
+    )
+    .requiredOption('--lake <dir>', 'lake directory')
+    .requiredOption('--from <time>', 'start, inclusive: ISO 8601 with a zone, or epoch milliseconds')
+    .requiredOption('--to <time>', 'end, exclusive: ISO 8601 with a zone, or epoch milliseconds')
+    .option(
+      '--config <dir>',
+      'folder of Metron-style configs (sensors/, enrichments/, global.json): the rules to test',
+      defaultConfigDir(),
+    )
+    .option(
+      '--sensors <list>',
+      'sensor tables to replay, comma-separated (default: every one with an enrichment config)',
+    )
+    .option('--show <n>', 'differences listed per kind', '20')
+    .option('--json', 'print the whole report as one JSON object')
+    .action(async (opts: import('./commands/backtest.js').BacktestCommandOptions) => {
+      await (await import('./commands/backtest.js')).backtestCommand(opts);
+    });
+
+  batch
     .command('compact')
     .description(
       "rewrite each partition's small files into files near a target size (one OPTIMIZE commit per table)",

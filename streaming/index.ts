@@ -1,5 +1,13 @@
 /** @module streaming — sources, parsers, the pipeline and its sinks. */
 
+/** Backtests: the current enrichment and triage rules over the lake's history. */
+export {
+  type AlertDiff,
+  type BacktestOptions,
+  type BacktestReport,
+  backtest,
+  clearTriage,
+} from './backtest.js';
 /** ASN enrichment: an address's autonomous system from ip-location-db's tables or a MaxMind ASN database. */
 export { AsnDatabase, type AsnFields, BUNDLED_ASN_CSV } from './enrich/asn.js';
 /** Reverse DNS (PTR) enrichment: cached, capped lookups that never stall the stream. */

@@ -27,6 +27,8 @@ export interface StageSources {
   values?: EnrichmentValues;
   /** Measurements for PROFILE_GET in the sensor's rules. */
   profiles?: ProfileCache;
+  /** False: no reverse-DNS lookups (a replay of history keeps the names it stored). */
+  dns?: false;
 }
 
 export interface LoadStagesOptions {
@@ -69,9 +71,10 @@ export function loadStages(configDir: string, sensor: string, options: LoadStage
       (['enrichment', 'threatIntel'] as const).some(
         (side) => enrichment.config[side].fieldMap[adapter] !== undefined,
       );
-    const dns = uses('dns')
-      ? openDns(globals?.['enrichment.dns'], join(configDir, 'global.json'))
-      : undefined;
+    const dns =
+      uses('dns') && sources.dns !== false
+        ? openDns(globals?.['enrichment.dns'], join(configDir, 'global.json'))
+        : undefined;
     stages.enricher = buildEnrichment(enrichment.config, enrichment.file, {
       ...(uses('geo') ? { geo: openGeo(sources.geoDb) } : {}),
       ...(uses('geo') && sources.asnDb !== false ? { asn: openAsn(sources.asnDb) } : {}),
