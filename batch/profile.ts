@@ -67,7 +67,14 @@ export async function rebuildProfiles(
     report.failures += failures.length;
     for (const f of failures) if (report.examples.length < EXAMPLES) report.examples.push(f);
   };
-  const readOptions = { from, to, timeField, ...(options.tables ? { tables: options.tables } : {}) };
+  const readOptions = {
+    from,
+    to,
+    timeField,
+    ...(options.tables ? { tables: options.tables } : {}),
+    // Only the fields the profiles read: a sensor table has dozens, a profile a handful.
+    ...(profiler.fields ? { fields: profiler.fields } : {}),
+  };
   for await (const chunk of readEvents(lakeDir, readOptions)) {
     for (const event of chunk.events) {
       const time = event[timeField];

@@ -26,6 +26,7 @@ import {
   THREAT_SHARE,
   TRIAGE_RULES,
 } from './pipeline.js';
+import { benchProfile, type ProfileFigures, profileHeadline } from './profile-bench.js';
 import {
   type Check,
   describeMachine,
@@ -60,6 +61,7 @@ const CASES = [
   'sql',
   'query',
   'pcap',
+  'profile',
 ] as const;
 type CaseName = (typeof CASES)[number];
 /** The results table's order (the Kafka cases share one entry). */
@@ -74,6 +76,7 @@ const TABLE_ORDER: readonly CaseName[] = [
   'kafka',
   'intel-rss',
   'pcap',
+  'profile',
 ];
 
 const USAGE = `usage: node dist/bench/main.js [--rows N] [--query-rows N] [--quick] [--only CASES] [--out FILE]
@@ -131,6 +134,10 @@ const INTEL_INDICATORS = 1_000_000;
 const PCAP_PACKETS = 1_000_000;
 const QUICK_PCAP_PACKETS = 200_000;
 const PCAP_RUNS = 3;
+/** Events the profiler case (12) rebuilds profiles from, its pipeline lines and its timed runs. */
+const PROFILE_EVENTS = 1_000_000;
+const QUICK_PROFILE_EVENTS = 200_000;
+const PROFILE_RUNS = 3;
 
 interface Options {
   rows: number;
@@ -145,6 +152,7 @@ interface Options {
   latencyMs: number;
   intelFromLake: boolean;
   pcapPackets: number;
+  profileEvents: number;
   only: ReadonlySet<CaseName>;
   /** Whether to write the results file: always for the whole suite, with --only only when --out is given. */
   write: boolean;
@@ -207,6 +215,7 @@ function parseOptions(argv: string[]): Options {
     latencyMs: quick ? QUICK_LATENCY_MS : LATENCY_MS,
     intelFromLake: !quick,
     pcapPackets: quick ? QUICK_PCAP_PACKETS : PCAP_PACKETS,
+    profileEvents: quick ? QUICK_PROFILE_EVENTS : PROFILE_EVENTS,
     only,
     write: typeof values.only !== 'string' || typeof values.out === 'string',
     out: typeof values.out === 'string' ? values.out : join(repoRoot(), 'bench', 'RESULTS.md'),
@@ -232,6 +241,7 @@ interface Figures {
   latency?: LatencyFigures;
   intelRss?: IntelRssFigures;
   pcap?: PcapFigures;
+  profile?: ProfileFigures;
 }
 
 async function main(): Promise<number> {
@@ -353,6 +363,21 @@ async function main(): Promise<number> {
       figures.pcap = pcap.figures;
       checks.push(...pcap.checks);
     }
+    if (runs('profile')) {
+      log(
+        `case 12: profiler, ${n(options.profileEvents)} events (warm-up + ${PROFILE_RUNS} runs per variant) …`,
+      );
+      const profile = await benchProfile(
+        options.profileEvents,
+        options.pipelineLines,
+        PROFILE_RUNS,
+        work,
+        log,
+      );
+      caseRows.set('profile', profile.rows);
+      figures.profile = profile.figures;
+      checks.push(...profile.checks);
+    }
     log('done');
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -402,6 +427,7 @@ function headline(r: Figures): string[] {
     r.latency && latencyHeadline(r.latency),
     r.intelRss && intelRssHeadline(r.intelRss),
     r.pcap && pcapHeadline(r.pcap),
+    r.profile && profileHeadline(r.profile),
   ].filter((x): x is string[] => x !== undefined);
   return sections.flatMap((lines, i) => (i === 0 ? lines : ['', ...lines]));
 }
@@ -683,6 +709,7 @@ function settings(options: Options): string[] {
     ...on('latency', `${n(LATENCY_RATE)} events/s for ${options.latencyMs / 1000} s`),
     ...on('intel-rss', `${n(INTEL_INDICATORS)} indicators`),
     ...on('pcap', `${n(options.pcapPackets)} packets`),
+    ...on('profile', `${n(options.profileEvents)} profiler events`),
   ];
 }
 
@@ -883,6 +910,17 @@ query is one TCP flow's 5-tuple over the second hour through \`queryPackets\` (w
 against \`tshark -r IN -Y FILTER -F pcap -w OUT\` with the equivalent display filter, timed once (it takes tens of
 seconds); both must select the same number of packets. The zstd figure is DuckDB's \`COPY … (COMPRESSION zstd)\` of
 the table's rows, what \`batch compact\` leaves.`,
+    ],
+    [
+      'profile',
+      `**12. Profiler.** ${options.profileEvents.toLocaleString('en-US')} of case 1's synthetic events over six hours in one
+sensor table; \`rebuildProfiles\` (what \`palisade batch profile\` runs) computes two profiles, connections and bytes per
+\`ip_src_addr\` in 15-minute periods, and replaces them in \`profiles\`, against DuckDB's
+\`SELECT ip_src_addr, timestamp // 900000, count(*), sum(bytes) … GROUP BY ALL\` on the same Parquet files; every
+(entity, period) count and sum must match. The overhead is case 7's in-memory stages (\`processBatch\`: parse,
+geo and threat-intel enrichment, triage) on ${options.pipelineLines.toLocaleString('en-US')} Zeek conn lines, with and without a
+\`StreamProfiler\` applying \`config/profiler.json\` to every event and flushing as it goes. Memory per entity is the heap
+after a full GC, before and after ${(100_000).toLocaleString('en-US')} distinct source IPs each took one event in one period.`,
     ],
   ];
 }

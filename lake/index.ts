@@ -25,7 +25,7 @@ export {
   replaceMeasurements,
 } from './profiles.js';
 /** Events read back from the sensor tables, flat as the stream had them. */
-export { type EventChunk, eventOf, type ReadEventsOptions, readEvents, sensorTables } from './read-events.js';
+export { type EventChunk, type ReadEventsOptions, readEvents, sensorTables } from './read-events.js';
 /** SQL sessions over a lake directory. */
 export {
   type AsOf,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type Event, InfraError } from '#core';
-import { decodeProfileValue, encodeProfileValue, type Measurement, type ProfileCache } from '#stellar';
+import { encodeProfileValue, type Measurement, type ProfileCache } from '#stellar';
 import { readSnapshot } from './delta/log.js';
 import { openDuckDb, sqlString } from './duckdb.js';
 import { type AppendOptions, type AppendResult, safeDataPath } from './table.js';
@@ -112,7 +112,7 @@ export async function loadProfileCache(
             start: Number(start),
             periodMs: Number(periodMs),
           },
-          decodeProfileValue(String(value)),
+          String(value),
         );
         rows++;
       }

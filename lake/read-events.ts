@@ -1,6 +1,13 @@
 import { join } from 'node:path';
-import type { Event } from '#core';
-import { InfraError } from '#core';
+import {
+  DuckDBArrayValue,
+  DuckDBBlobValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { type Event, type FieldValue, InfraError } from '#core';
 import { readSnapshot } from './delta/log.js';
 import { EXTRA_COLUMN, sqlIdent } from './delta/schema.js';
 import { openDuckDb, sqlString } from './duckdb.js';
@@ -24,6 +31,11 @@ export interface ReadEventsOptions {
   /** Window in epoch ms: `from` inclusive, `to` exclusive. */
   from: number;
   to: number;
+  /**
+   * Only these fields (dotted names read from their top-level column; the time field always
+   * comes). Names no column holds are looked for in `_extra`. Default: every column.
+   */
+  fields?: ReadonlySet<string>;
 }
 
 export interface EventChunk {
@@ -61,8 +73,9 @@ export async function* readEvents(lakeDir: string, options: ReadEventsOptions): 
       if (timeColumn === undefined) continue;
       const source = `read_parquet([${files.map(([key]) => sqlString(safeDataPath(tableDir, key))).join(', ')}], union_by_name = true, hive_partitioning = false)`;
       const order = fields.has('guid') ? `${timeColumn}, guid` : timeColumn;
+      const select = options.fields ? columnsFor(options.fields, fields, time) : '*';
       const sql =
-        `SELECT * FROM ${source} WHERE ${timeColumn} >= ${Math.floor(options.from)} ` +
+        `SELECT ${select} FROM ${source} WHERE ${timeColumn} >= ${Math.floor(options.from)} ` +
         `AND ${timeColumn} < ${Math.ceil(options.to)} ORDER BY ${order}`;
       let result: Awaited<ReturnType<typeof db.connection.stream>>;
       try {
@@ -70,13 +83,32 @@ export async function* readEvents(lakeDir: string, options: ReadEventsOptions): 
       } catch (e) {
         throw new InfraError('lake.read', `cannot read ${tableDir}: ${(e as Error).message}`, { cause: e });
       }
-      for await (const rows of result.yieldRowObjectJs()) {
-        yield { table, events: rows.map((row) => eventOf(row)) };
+      const names = result.columnNames();
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        yield { table, events: eventsOf(names, chunk.getColumns()) };
       }
     }
   } finally {
     db.close();
   }
+}
+
+/** The top-level columns holding `wanted` (plus the time, and `_extra` for names not found). */
+function columnsFor(wanted: ReadonlySet<string>, columns: ReadonlySet<string>, time: string): string {
+  const out = new Set<string>();
+  let unresolved = false;
+  for (const name of [...wanted, time]) {
+    if (columns.has(name)) out.add(name);
+    else {
+      const head = name.split('.')[0] as string;
+      if (name.includes('.') && columns.has(head)) out.add(head);
+      else unresolved = true;
+    }
+  }
+  if (unresolved && columns.has(EXTRA_COLUMN)) out.add(EXTRA_COLUMN);
+  return out.size === 0 ? 'NULL AS _none' : [...out].map(sqlIdent).join(', ');
 }
 
 /** The SQL for a dotted time field (`a.b` is a struct path in the table). */
@@ -87,37 +119,69 @@ function timePath(name: string, topLevel: ReadonlySet<string>): string | undefin
   return `${sqlIdent(head)}${rest.map((r) => `[${sqlString(r)}]`).join('')}`;
 }
 
-/** A row as an event: struct fields become dotted names, `_extra` entries come back. */
-export function eventOf(row: Record<string, unknown>): Event {
-  const event: Event = {};
-  for (const [name, value] of Object.entries(row)) {
+/**
+ * A chunk's rows as events, column by column (no row object in between): struct fields
+ * become dotted names, `_extra` entries come back, BIGINT becomes a number.
+ */
+function eventsOf(names: readonly string[], columns: readonly (readonly DuckDBValue[])[]): Event[] {
+  const rows = columns[0]?.length ?? 0;
+  const events: Event[] = new Array(rows);
+  for (let i = 0; i < rows; i++) events[i] = {};
+  names.forEach((name, c) => {
+    const column = columns[c] as readonly DuckDBValue[];
+    if (name === DAY_COLUMN) return;
     if (name === EXTRA_COLUMN) {
-      for (const entry of (value ?? []) as { key: string; value: string | null }[]) {
-        if (entry.value !== null) event[entry.key] = JSON.parse(entry.value);
+      for (let i = 0; i < rows; i++) {
+        const v = column[i];
+        if (!(v instanceof DuckDBMapValue)) continue;
+        for (const { key, value } of v.entries)
+          if (typeof value === 'string') (events[i] as Event)[String(key)] = JSON.parse(value);
       }
-    } else if (name !== DAY_COLUMN) put(event, name, value);
-  }
-  return event;
+      return;
+    }
+    for (let i = 0; i < rows; i++) {
+      const v = column[i];
+      if (v !== null && v !== undefined) put(events[i] as Event, name, v);
+    }
+  });
+  return events;
 }
 
-function put(event: Event, name: string, value: unknown): void {
-  if (value === null || value === undefined) return;
-  if (typeof value === 'bigint') {
-    event[name] = Number(value);
+function put(event: Event, name: string, value: DuckDBValue): void {
+  if (value === null) return;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      event[name] = value;
+      return;
+    case 'bigint':
+      event[name] = Number(value);
+      return;
+  }
+  if (value instanceof DuckDBStructValue) {
+    for (const [k, v] of Object.entries(value.entries)) put(event, `${name}.${k}`, v);
     return;
   }
-  if (
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    !(value instanceof Uint8Array) &&
-    !(value instanceof Date)
-  ) {
-    for (const [k, v] of Object.entries(value)) put(event, `${name}.${k}`, v);
-    return;
+  event[name] = plain(value);
+}
+
+/** A nested DuckDB value (list, map, blob, date, …) as a plain JavaScript value. */
+function plain(value: DuckDBValue): FieldValue {
+  if (value === null) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value !== 'object') return value;
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(plain);
+  if (value instanceof DuckDBStructValue) {
+    const out: Record<string, FieldValue> = {};
+    for (const [k, v] of Object.entries(value.entries)) out[k] = plain(v);
+    return out;
   }
-  if (Array.isArray(value)) {
-    event[name] = value.map((v) => (typeof v === 'bigint' ? Number(v) : v));
-    return;
+  if (value instanceof DuckDBMapValue) {
+    const out: Record<string, FieldValue> = {};
+    for (const { key, value: v } of value.entries) out[String(key)] = plain(v);
+    return out;
   }
-  event[name] = value as Event[string];
+  if (value instanceof DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
+  return value.toString();
 }

@@ -1,5 +1,5 @@
 import { DOUBLE_FIELDS } from '#core';
-import type { Node } from './ast.js';
+import { type Node, walk } from './ast.js';
 import { CODES, type DiagnosticCode, didYouMean, type Span, StellarError } from './diagnostics.js';
 import { type CallContext, type FunctionDef, StellarRuntimeError } from './functions/types.js';
 import { arithmetic, compare, contains, equal, literalNumber, OperatorError, truthy } from './operators.js';
@@ -77,21 +77,11 @@ export function compile(source: string, options: CompileOptions = {}): Expressio
   const compiler = new Compiler(source, options.functions ?? standardFunctions(), options.missing ?? 'error');
   const body = compiler.compile(tree, []);
   const maxSteps = limits.maxSteps;
+  if (body.constant && !predicate) return constantExpression(source, body.value as Value);
   return {
     source,
     evaluate(variables = {}, evalOptions = {}) {
-      const fixedNow = evalOptions.now;
-      let clock: number | undefined;
-      const state: State = {
-        lookup: lookupIn(variables),
-        steps: maxSteps,
-        frames: [],
-        now: () => {
-          clock ??= fixedNow ?? Date.now();
-          return clock;
-        },
-        globals: evalOptions.globals ?? NO_GLOBALS,
-      };
+      const state = new EvalState(lookupIn(variables), maxSteps, evalOptions);
       const result = body(state);
       if (!predicate) return result;
       if (result === null || result === undefined) return false;
@@ -106,6 +96,44 @@ export function compile(source: string, options: CompileOptions = {}): Expressio
       return result;
     },
   };
+}
+
+/** One evaluation's state, as a class so an evaluation allocates one object (and its frames only for lambdas). */
+class EvalState implements State {
+  steps: number;
+  private frameStack: Value[][] | undefined;
+  private clock: number | undefined;
+  readonly globals: Readonly<Record<string, unknown>>;
+  constructor(
+    readonly lookup: Lookup,
+    steps: number,
+    private readonly options: EvaluateOptions,
+  ) {
+    this.steps = steps;
+    this.globals = options.globals ?? NO_GLOBALS;
+  }
+  get frames(): Value[][] {
+    this.frameStack ??= [];
+    return this.frameStack;
+  }
+  now(): number {
+    this.clock ??= this.options.now ?? Date.now();
+    return this.clock;
+  }
+}
+
+/**
+ * The variable names an expression reads (`exists(x)` included), e.g. to read only those
+ * fields of an event. `_`, the whole message, is among them when used. Lambda parameters are
+ * listed too: a caller treating the names as fields reads one field too many, never too few.
+ */
+export function variablesOf(source: string, limits: Partial<ParseLimits> = {}): Set<string> {
+  const names = new Set<string>();
+  if (source.trim() === '') return names;
+  walk(parse(source, { ...DEFAULT_PARSE_LIMITS, ...limits }), (n) => {
+    if (n.type === 'variable' || n.type === 'exists') names.add(n.name);
+  });
+  return names;
 }
 
 function constantExpression(source: string, value: Value): Expression {

@@ -12,6 +12,7 @@ export {
   type Expression,
   type Limits,
   type Variables,
+  variablesOf,
 } from './compiler.js';
 /** Diagnostics: codes, spans, rendering with a caret, "did you mean". */
 export { CODES, caret, type DiagnosticCode, didYouMean, type Span, StellarError } from './diagnostics.js';

@@ -3,6 +3,7 @@ import { fail } from '../functions/types.js';
 import { bindHosts, type FunctionRegistry } from '../registry.js';
 import { isList, isMap, isNumber, numValue, toJavaString, type Value } from '../values.js';
 import { durationMs, fixedLookback, type ProfilePeriod } from './period.js';
+import { decodeProfileValue } from './value.js';
 import { parseWindow, windowPeriods } from './window.js';
 
 /**
@@ -28,12 +29,17 @@ export interface MeasurementKey {
 const seriesKey = (profile: string, entity: string, groups: readonly string[], periodMs: number) =>
   [profile, entity, periodMs, ...groups].join('\0');
 
-/** Measurements in memory, by profile, entity, groups and period length, then period start. */
+/**
+ * Measurements in memory, by profile, entity, groups and period length, then period start.
+ * Each is kept as its stored JSON text and decoded on every read, so a rule that changes what
+ * it got (SET_ADD on a stored set) changes its own copy, never the cache.
+ */
 export class ProfileCache {
-  private readonly series = new Map<string, Map<number, Value>>();
+  private readonly series = new Map<string, Map<number, string>>();
   private count = 0;
 
-  put(key: MeasurementKey, value: Value): void {
+  /** Keep a measurement: its `value` text as the `profiles` table stores it. */
+  put(key: MeasurementKey, value: string): void {
     const k = seriesKey(key.profile, key.entity, key.groups, key.periodMs);
     let periods = this.series.get(k);
     if (!periods) {
@@ -45,7 +51,10 @@ export class ProfileCache {
   }
 
   get(key: MeasurementKey): Value | undefined {
-    return this.series.get(seriesKey(key.profile, key.entity, key.groups, key.periodMs))?.get(key.start);
+    const text = this.series
+      .get(seriesKey(key.profile, key.entity, key.groups, key.periodMs))
+      ?.get(key.start);
+    return text === undefined ? undefined : decodeProfileValue(text);
   }
 
   /** Drop periods starting before `start` (epoch ms). */

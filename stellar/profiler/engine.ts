@@ -1,5 +1,5 @@
 import { DOUBLE_FIELDS, type Event, type ProfileConfig, type ProfilerConfig } from '#core';
-import { compile, type EvaluateOptions, type Expression } from '../compiler.js';
+import { compile, type EvaluateOptions, type Expression, variablesOf } from '../compiler.js';
 import { StellarError } from '../diagnostics.js';
 import type { FunctionRegistry } from '../registry.js';
 import { JNum, toJavaString, type Value } from '../values.js';
@@ -98,6 +98,11 @@ export class Profiler {
   private readonly periods: Periods = new Map();
   private readonly evalOptions: EvaluateOptions;
   private tracked = 0;
+  /**
+   * The message fields the profiles read (in `onlyif`, `foreach`, `init`, `update`), or
+   * undefined when one reads the whole message (`_`): what a reader of history must fetch.
+   */
+  readonly fields: ReadonlySet<string> | undefined;
 
   constructor(config: ProfilerConfig, options: ProfilerOptions) {
     if (!(options.periodMs > 0) || !Number.isInteger(options.periodMs))
@@ -108,6 +113,12 @@ export class Profiler {
     this.timestampField = config.timestampField;
     this.evalOptions = options.globals ? { globals: options.globals } : {};
     this.profiles = config.profiles.map((p) => compileProfile(p, options.functions));
+    const fields = new Set<string>();
+    for (const p of config.profiles) {
+      for (const source of [p.onlyif, p.foreach, ...Object.values(p.init), ...Object.values(p.update)])
+        for (const name of variablesOf(source)) fields.add(name);
+    }
+    this.fields = fields.has('_') ? undefined : fields;
   }
 
   /** The profiles' names, in config order. */
@@ -201,19 +212,7 @@ export class Profiler {
             triage.set(name, expr.evaluate(vars, this.evalOptions));
           }
           site = 'groupBy';
-          const extra = new Map<string, Value>([
-            ['profile', p.config.profile],
-            ['entity', entity],
-            ['start', start],
-            ['end', start + this.periodMs],
-            ['duration', this.periodMs],
-            ['result', value],
-          ]);
-          const groupScope = scoped(vars, (name) => extra.get(name));
-          const groups = p.groupBy.map((g) => {
-            const v = g.evaluate(groupScope, this.evalOptions);
-            return v === null ? 'null' : typeof v === 'string' ? v : toJavaString(v);
-          });
+          const groups = p.groupBy.length === 0 ? [] : this.groups(p, vars, entity, start, value);
           out.push({
             profile: p.config.profile,
             entity,
@@ -229,6 +228,29 @@ export class Profiler {
         }
       }
     }
+  }
+
+  /** The groupBy values: the variables plus what Metron adds for groupBy, as strings. */
+  private groups(
+    p: CompiledProfile,
+    vars: ReadonlyMap<string, Value>,
+    entity: string,
+    start: number,
+    result: Value,
+  ) {
+    const extra = new Map<string, Value>([
+      ['profile', p.config.profile],
+      ['entity', entity],
+      ['start', start],
+      ['end', start + this.periodMs],
+      ['duration', this.periodMs],
+      ['result', result],
+    ]);
+    const scope = scoped(vars, (name) => extra.get(name));
+    return p.groupBy.map((g) => {
+      const v = g.evaluate(scope, this.evalOptions);
+      return v === null ? 'null' : typeof v === 'string' ? v : toJavaString(v);
+    });
   }
 
   private stateOf(period: number, profile: number, entity: string): EntityState {

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { type Event, faultPoint, type Logger, type ProfilerConfig, type Telemetry } from '#core';
 import { appendMeasurements, committedTxn, type LakeWriter, PROFILES_TABLE } from '#lake';
-import { type FunctionRegistry, type Measurement, type ProfileCache, toJson, type Value } from '#stellar';
+import {
+  encodeProfileValue,
+  type FunctionRegistry,
+  type Measurement,
+  type ProfileCache,
+  toJson,
+  type Value,
+} from '#stellar';
 import { type Flush, StreamProfiler } from '../profiler.js';
 import { decodeEvent, encodeEvent } from './codec.js';
 import { type Worker, workerLifecycle } from './worker.js';
@@ -130,7 +137,7 @@ export async function startProfileWorker(options: ProfileWorkerOptions): Promise
     for (const m of flush.measurements)
       options.cache?.put(
         { profile: m.profile, entity: m.entity, groups: m.groups, start: m.start, periodMs: m.periodMs },
-        m.value,
+        encodeProfileValue(m.value).text,
       );
     for (const f of flush.failures.slice(0, 5)) log?.warn(f, 'profile flush failed');
     log?.info(
