@@ -82,7 +82,7 @@ export class StreamProfiler {
     time: number,
     partition: string,
     offset: number,
-  ): { offer: Offer; failures: ProfileFailure[] } {
+  ): { offer: Offer; failures: readonly ProfileFailure[] } {
     const state = this.partition(partition);
     state.next = Math.max(state.next, offset + 1);
     if (time > state.maxTime) state.maxTime = time;

@@ -28,6 +28,8 @@ interface CompiledProfile {
   readonly config: ProfileConfig;
   readonly onlyif: Expression;
   readonly foreach: Expression;
+  /** Index of the entity in a message's shared entities when `foreach` is a plain name or literal; else -1. */
+  readonly entitySlot: number;
   readonly init: readonly (readonly [string, Expression])[];
   readonly update: readonly (readonly [string, Expression])[];
   readonly result: Expression;
@@ -68,6 +70,8 @@ export interface ProfilerOptions {
   globals?: Readonly<Record<string, unknown>>;
 }
 
+const NO_FAILURES: readonly ProfileFailure[] = Object.freeze([]);
+
 /** Metron's default period: 15 minutes. */
 export const DEFAULT_PERIOD_MS = 15 * 60_000;
 
@@ -98,6 +102,8 @@ export class Profiler {
   private readonly periods: Periods = new Map();
   private readonly evalOptions: EvaluateOptions;
   private tracked = 0;
+  /** A message's entities by shared `foreach` slot, reset per message. */
+  private readonly entities: (Value | undefined)[];
   /**
    * The message fields the profiles read (in `onlyif`, `foreach`, `init`, `update`), or
    * undefined when one reads the whole message (`_`): what a reader of history must fetch.
@@ -112,7 +118,18 @@ export class Profiler {
     this.periodMs = options.periodMs;
     this.timestampField = config.timestampField;
     this.evalOptions = options.globals ? { globals: options.globals } : {};
-    this.profiles = config.profiles.map((p) => compileProfile(p, options.functions));
+    const slots = new Map<string, number>();
+    this.profiles = config.profiles.map((p) => {
+      // A bare field name or a quoted literal cannot differ between two evaluations.
+      const plain = /^\s*([A-Za-z_$][\w.:$]*|'[^'\\]*')\s*$/.exec(p.foreach)?.[1];
+      let slot = -1;
+      if (plain !== undefined) {
+        slot = slots.get(plain) ?? slots.size;
+        slots.set(plain, slot);
+      }
+      return compileProfile(p, slot, options.functions);
+    });
+    this.entities = new Array(slots.size).fill(undefined);
     const fields = new Set<string>();
     for (const p of config.profiles) {
       for (const source of [p.onlyif, p.foreach, ...Object.values(p.init), ...Object.values(p.update)])
@@ -140,10 +157,15 @@ export class Profiler {
    * Apply one message at `time` (epoch ms) to every profile that wants it. Failures are
    * returned; they never stop the other profiles.
    */
-  apply(event: Event, time: number): ProfileFailure[] {
-    const failures: ProfileFailure[] = [];
+  apply(event: Event, time: number): readonly ProfileFailure[] {
+    let failures: ProfileFailure[] | undefined;
+    const fail = (f: ProfileFailure) => {
+      failures ??= [];
+      failures.push(f);
+    };
     const period = Math.floor(time / this.periodMs);
     const message = messageLookup(event);
+    const entities = this.entities.fill(undefined);
     for (let i = 0; i < this.profiles.length; i++) {
       const p = this.profiles[i] as CompiledProfile;
       let site: Site = 'onlyif';
@@ -151,9 +173,16 @@ export class Profiler {
       try {
         if (p.onlyif.evaluate(message, this.evalOptions) !== true) continue;
         site = 'foreach';
-        const e = p.foreach.evaluate(message, this.evalOptions);
+        let e: Value;
+        if (p.entitySlot < 0) e = p.foreach.evaluate(message, this.evalOptions);
+        else {
+          // Profiles keyed the same way (most: by ip_src_addr) read the entity once per message.
+          const seen = entities[p.entitySlot];
+          e = seen === undefined ? p.foreach.evaluate(message, this.evalOptions) : seen;
+          entities[p.entitySlot] = e;
+        }
         if (e === null || e === undefined || e === '') {
-          failures.push(failure(p, site, 'the entity is null or empty', event));
+          fail(failure(p, site, 'the entity is null or empty', event));
           continue;
         }
         entity = typeof e === 'string' ? e : toJavaString(e);
@@ -171,10 +200,10 @@ export class Profiler {
           state.vars.set(name, expr.evaluate(scope, this.evalOptions));
         }
       } catch (e) {
-        failures.push(failure(p, site, (e as Error).message, event, entity));
+        fail(failure(p, site, (e as Error).message, event, entity));
       }
     }
-    return failures;
+    return failures ?? NO_FAILURES;
   }
 
   /**
@@ -306,7 +335,11 @@ function scoped(vars: ReadonlyMap<string, Value>, rest: Lookup): Lookup {
   return (name) => (vars.has(name) ? vars.get(name) : rest(name));
 }
 
-function compileProfile(config: ProfileConfig, functions?: FunctionRegistry): CompiledProfile {
+function compileProfile(
+  config: ProfileConfig,
+  entitySlot: number,
+  functions?: FunctionRegistry,
+): CompiledProfile {
   const build = (site: Site, source: string, mode: 'expression' | 'predicate' = 'expression') => {
     try {
       return compile(source, { mode, missing: 'null', ...(functions ? { functions } : {}) });
@@ -321,6 +354,7 @@ function compileProfile(config: ProfileConfig, functions?: FunctionRegistry): Co
     config,
     onlyif: build('onlyif', config.onlyif, 'predicate'),
     foreach: build('foreach', config.foreach),
+    entitySlot,
     init: assignments('init', config.init),
     update: assignments('update', config.update),
     result: build('result.profile', config.result.profile),
