@@ -32,6 +32,12 @@ interface CompiledProfile {
   readonly entitySlot: number;
   readonly init: readonly (readonly [string, Expression])[];
   readonly update: readonly (readonly [string, Expression])[];
+  /** Each variable's slot in an entity's values (init names first, then update's new ones). */
+  readonly slots: ReadonlyMap<string, number>;
+  readonly initSlots: readonly number[];
+  readonly updateSlots: readonly number[];
+  /** Reads the current entity's variables, then the current message: set before each use. */
+  readonly scope: Scope;
   readonly result: Expression;
   readonly triage: readonly (readonly [string, Expression])[];
   readonly groupBy: readonly Expression[];
@@ -87,9 +93,36 @@ export class ProfileCompileError extends Error {
   }
 }
 
+/** A variable slot not assigned yet: the name then reads from the message, as in Metron. */
+const UNSET: unique symbol = Symbol('unset');
+
 interface EntityState {
-  vars: Map<string, Value>;
+  values: (Value | typeof UNSET)[];
   initialized: boolean;
+}
+
+/**
+ * The variables an expression of one profile sees, made once per profile and pointed at the
+ * entity and message at hand, so applying a message allocates no lookup of its own.
+ */
+class Scope {
+  values: (Value | typeof UNSET)[] = [];
+  rest: Lookup = () => undefined;
+  readonly lookup: Lookup;
+  /** The variables alone (result, triage). */
+  readonly own: Lookup;
+  constructor(slots: ReadonlyMap<string, number>) {
+    this.own = (name) => {
+      const i = slots.get(name);
+      if (i === undefined) return undefined;
+      const v = this.values[i];
+      return v === UNSET ? undefined : v;
+    };
+    this.lookup = (name) => {
+      const v = this.own(name);
+      return v === undefined ? this.rest(name) : v;
+    };
+  }
 }
 
 /** period → profile index → entity → state. */
@@ -186,18 +219,22 @@ export class Profiler {
           continue;
         }
         entity = typeof e === 'string' ? e : toJavaString(e);
-        const state = this.stateOf(period, i, entity);
-        const scope = scoped(state.vars, message);
+        const state = this.stateOf(period, i, entity, p.slots.size);
+        const scope = p.scope;
+        scope.values = state.values;
+        scope.rest = message;
         if (!state.initialized) {
-          for (const [name, expr] of p.init) {
+          for (let k = 0; k < p.init.length; k++) {
+            const [name, expr] = p.init[k] as readonly [string, Expression];
             site = `init.${name}`;
-            state.vars.set(name, expr.evaluate(scope, this.evalOptions));
+            state.values[p.initSlots[k] as number] = expr.evaluate(scope.lookup, this.evalOptions);
           }
           state.initialized = true;
         }
-        for (const [name, expr] of p.update) {
+        for (let k = 0; k < p.update.length; k++) {
+          const [name, expr] = p.update[k] as readonly [string, Expression];
           site = `update.${name}`;
-          state.vars.set(name, expr.evaluate(scope, this.evalOptions));
+          state.values[p.updateSlots[k] as number] = expr.evaluate(scope.lookup, this.evalOptions);
         }
       } catch (e) {
         fail(failure(p, site, (e as Error).message, event, entity));
@@ -233,7 +270,8 @@ export class Profiler {
         this.tracked--;
         let site: Site = 'result.profile';
         try {
-          const vars = state.vars;
+          p.scope.values = state.values;
+          const vars = p.scope.own;
           const value = p.result.evaluate(vars, this.evalOptions);
           const triage = new Map<string, Value>();
           for (const [name, expr] of p.triage) {
@@ -260,13 +298,7 @@ export class Profiler {
   }
 
   /** The groupBy values: the variables plus what Metron adds for groupBy, as strings. */
-  private groups(
-    p: CompiledProfile,
-    vars: ReadonlyMap<string, Value>,
-    entity: string,
-    start: number,
-    result: Value,
-  ) {
+  private groups(p: CompiledProfile, vars: Lookup, entity: string, start: number, result: Value) {
     const extra = new Map<string, Value>([
       ['profile', p.config.profile],
       ['entity', entity],
@@ -282,7 +314,7 @@ export class Profiler {
     });
   }
 
-  private stateOf(period: number, profile: number, entity: string): EntityState {
+  private stateOf(period: number, profile: number, entity: string, slots: number): EntityState {
     let byProfile = this.periods.get(period);
     if (!byProfile) {
       byProfile = new Map();
@@ -295,7 +327,7 @@ export class Profiler {
     }
     let state = entities.get(entity);
     if (!state) {
-      state = { vars: new Map(), initialized: false };
+      state = { values: new Array(slots).fill(UNSET), initialized: false };
       entities.set(entity, state);
       this.tracked++;
     }
@@ -331,8 +363,11 @@ function messageLookup(event: Event): Lookup {
 }
 
 /** Profile variables first, then whatever else is in scope (Metron's resolver order). */
-function scoped(vars: ReadonlyMap<string, Value>, rest: Lookup): Lookup {
-  return (name) => (vars.has(name) ? vars.get(name) : rest(name));
+function scoped(vars: Lookup, rest: Lookup): Lookup {
+  return (name) => {
+    const v = vars(name);
+    return v === undefined ? rest(name) : v;
+  };
 }
 
 function compileProfile(
@@ -350,8 +385,16 @@ function compileProfile(
   };
   const assignments = (kind: string, map: Readonly<Record<string, string>>) =>
     Object.entries(map).map(([name, source]) => [name, build(`${kind}.${name}`, source)] as const);
+  const slots = new Map<string, number>();
+  for (const name of [...Object.keys(config.init), ...Object.keys(config.update)])
+    if (!slots.has(name)) slots.set(name, slots.size);
+  const slotOf = (name: string) => slots.get(name) as number;
   return {
     config,
+    slots,
+    initSlots: Object.keys(config.init).map(slotOf),
+    updateSlots: Object.keys(config.update).map(slotOf),
+    scope: new Scope(slots),
     onlyif: build('onlyif', config.onlyif, 'predicate'),
     foreach: build('foreach', config.foreach),
     entitySlot,

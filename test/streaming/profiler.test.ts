@@ -1,6 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { profilerConfigSchema } from '#core';
-import { StreamProfiler } from '#streaming';
+import { openSql } from '#lake';
+import type { Value } from '#stellar';
+import { StreamProfiler, triageMessage } from '#streaming';
+import { palisade } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const MINUTE = 60_000;
 const config = profilerConfigSchema.parse({
@@ -60,5 +66,48 @@ describe('StreamProfiler', () => {
     expect(Object.fromEntries(p.safeOffsets())).toEqual({ 't:0': 11, 't:1': 41 });
     p.flush(2 * MINUTE);
     expect(Object.fromEntries(p.safeOffsets())).toEqual({ 't:0': 13, 't:1': 41 });
+  });
+});
+
+describe('triage messages', () => {
+  it("come back in as Metron's profiler sensor: the shipped config parses them, guid and all", async () => {
+    const dir = tempDir();
+    const measurement = {
+      profile: 'rejected',
+      entity: '10.0.0.7',
+      groups: [],
+      period: 2_000_000,
+      start: 2_000_000 * MINUTE,
+      periodMs: MINUTE,
+      value: 12,
+      triage: new Map<string, Value>([
+        ['rejected', 12],
+        ['many', true],
+      ]),
+    };
+    const message = triageMessage(measurement);
+    const file = join(dir, 'enrichments.json');
+    writeFileSync(file, `${JSON.stringify(message)}\n`);
+    const lake = join(dir, 'lake');
+    const r = palisade(['ingest', '--sensor', 'profiler', '--lake', lake, file]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = await openSql(lake);
+    try {
+      const rows = (await s.query('SELECT guid, entity, profile, is_alert, rejected, many FROM alerts')).rows;
+      expect(rows).toEqual([
+        {
+          guid: message.guid,
+          entity: '10.0.0.7',
+          profile: 'rejected',
+          is_alert: 'true',
+          rejected: 12,
+          many: true,
+        },
+      ]);
+    } finally {
+      s.close();
+    }
+    // The guid is the measurement's: a replay sends the same one.
+    expect(triageMessage(measurement).guid).toBe(message.guid);
   });
 });
