@@ -126,7 +126,8 @@ class Scope {
 }
 
 /** period → profile index → entity → state. */
-type Periods = Map<number, Map<number, Map<string, EntityState>>>;
+/** period → entity → state by profile index: one string lookup per message, whatever the profile count. */
+type Periods = Map<number, Map<string, (EntityState | undefined)[]>>;
 
 export class Profiler {
   readonly periodMs: number;
@@ -199,6 +200,9 @@ export class Profiler {
     const period = Math.floor(time / this.periodMs);
     const message = messageLookup(event);
     const entities = this.entities.fill(undefined);
+    let byEntity = this.periods.get(period);
+    let lastEntity: string | undefined;
+    let row: (EntityState | undefined)[] | undefined;
     for (let i = 0; i < this.profiles.length; i++) {
       const p = this.profiles[i] as CompiledProfile;
       let site: Site = 'onlyif';
@@ -219,7 +223,24 @@ export class Profiler {
           continue;
         }
         entity = typeof e === 'string' ? e : toJavaString(e);
-        const state = this.stateOf(period, i, entity, p.slots.size);
+        if (entity !== lastEntity || row === undefined) {
+          if (byEntity === undefined) {
+            byEntity = new Map();
+            this.periods.set(period, byEntity);
+          }
+          row = byEntity.get(entity);
+          if (row === undefined) {
+            row = new Array(this.profiles.length);
+            byEntity.set(entity, row);
+          }
+          lastEntity = entity;
+        }
+        let state = row[i];
+        if (state === undefined) {
+          state = { values: new Array(p.slots.size).fill(UNSET), initialized: false };
+          row[i] = state;
+          this.tracked++;
+        }
         const scope = p.scope;
         scope.values = state.values;
         scope.rest = message;
@@ -258,15 +279,16 @@ export class Profiler {
   }
 
   private flushPeriod(period: number, out: Measurement[], failures: ProfileFailure[]): void {
-    const byProfile = this.periods.get(period);
-    if (!byProfile) return;
+    const byEntity = this.periods.get(period);
+    if (!byEntity) return;
     this.periods.delete(period);
     const start = period * this.periodMs;
-    for (const [index, entities] of [...byProfile].sort((a, b) => a[0] - b[0])) {
+    const names = [...byEntity.keys()].sort();
+    for (let index = 0; index < this.profiles.length; index++) {
       const p = this.profiles[index] as CompiledProfile;
-      const names = [...entities.keys()].sort();
       for (const entity of names) {
-        const state = entities.get(entity) as EntityState;
+        const state = (byEntity.get(entity) as (EntityState | undefined)[])[index];
+        if (state === undefined) continue;
         this.tracked--;
         let site: Site = 'result.profile';
         try {
@@ -312,26 +334,6 @@ export class Profiler {
       const v = g.evaluate(scope, this.evalOptions);
       return v === null ? 'null' : typeof v === 'string' ? v : toJavaString(v);
     });
-  }
-
-  private stateOf(period: number, profile: number, entity: string, slots: number): EntityState {
-    let byProfile = this.periods.get(period);
-    if (!byProfile) {
-      byProfile = new Map();
-      this.periods.set(period, byProfile);
-    }
-    let entities = byProfile.get(profile);
-    if (!entities) {
-      entities = new Map();
-      byProfile.set(profile, entities);
-    }
-    let state = entities.get(entity);
-    if (!state) {
-      state = { values: new Array(slots).fill(UNSET), initialized: false };
-      entities.set(entity, state);
-      this.tracked++;
-    }
-    return state;
   }
 }
 
