@@ -10,6 +10,8 @@ import { type FunctionRegistry, type ProfileFailure, Profiler } from '#stellar';
  * for periods starting in the window are replaced by the new ones in one commit. Rebuilding a
  * window twice leaves the same rows.
  *
+ * A profile with `expires` (days) loses its older measurements in the same commit.
+ *
  * A window that does not start and end on period boundaries rebuilds its first and last
  * periods from part of their events, as Metron's batch profiler does with its begin and end.
  */
@@ -25,6 +27,8 @@ export interface ProfileRebuildOptions {
   tables?: readonly string[];
   functions?: FunctionRegistry;
   globals?: Readonly<Record<string, unknown>>;
+  /** The clock `expires` counts back from (default: now). */
+  now?: number;
   onProgress?: (events: number) => void;
 }
 
@@ -90,10 +94,15 @@ export async function rebuildProfiles(
   report.measurements = measurements.length;
   const lake = await openLakeWriter(lakeDir);
   try {
+    const now = options.now ?? Date.now();
     const result = await replaceMeasurements(lake, measurements, {
       profiles: profiler.names,
       from: report.replaced.from,
       to,
+      // Metron's `expires`: a profile's measurements are kept this many days.
+      expire: config.profiles.flatMap((p) =>
+        p.expires === undefined ? [] : [{ profile: p.profile, before: now - p.expires * 86_400_000 }],
+      ),
     });
     report.version = result.version;
   } finally {

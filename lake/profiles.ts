@@ -45,25 +45,40 @@ export function appendMeasurements(
 
 /**
  * Replace the rows of `profiles` for periods starting in [from, to) with `measurements`, in one
- * commit: a reader sees the old periods or the new ones, never a mix.
+ * commit: a reader sees the old periods or the new ones, never a mix. Rows of a profile older
+ * than its `expire` cutoff (Metron's `expires`, in days) go in the same commit.
  */
 export function replaceMeasurements(
   lake: LakeAppender,
   measurements: readonly Measurement[],
-  window: { profiles: readonly string[]; from: number; to: number },
+  window: {
+    profiles: readonly string[];
+    from: number;
+    to: number;
+    /** Per profile: periods starting before this (epoch ms) are dropped. */
+    expire?: readonly { profile: string; before: number }[];
+  },
 ): Promise<AppendResult> {
   const { profiles, from, to } = window;
+  const expire = window.expire ?? [];
   const firstDay = dayOf(from);
   const lastDay = dayOf(Math.max(from, to - 1));
-  const where =
-    `profile IN (${profiles.length > 0 ? profiles.map(sqlString).join(', ') : 'NULL'}) ` +
-    `AND period_start >= ${Math.floor(from)} AND period_start < ${Math.ceil(to)}`;
+  const where = [
+    `(profile IN (${profiles.length > 0 ? profiles.map(sqlString).join(', ') : 'NULL'}) ` +
+      `AND period_start >= ${Math.floor(from)} AND period_start < ${Math.ceil(to)})`,
+    ...expire.map((e) => `(profile = ${sqlString(e.profile)} AND period_start < ${Math.floor(e.before)})`),
+  ].join(' OR ');
+  // A day partition can hold an expired row only if it starts before the latest cutoff.
+  const expiredBefore = expire.reduce((day, e) => {
+    const d = dayOf(e.before);
+    return d > day ? d : day;
+  }, '');
   return lake.append(PROFILES_TABLE, measurements.map(measurementRow), {
     replace: {
       where,
       mayHold: (add) => {
         const day = add.partitionValues[DAY_COLUMN];
-        return typeof day !== 'string' || (day >= firstDay && day <= lastDay);
+        return typeof day !== 'string' || (day >= firstDay && day <= lastDay) || day <= expiredBefore;
       },
     },
   });

@@ -165,6 +165,38 @@ describe('batch profiler: rebuilding a window', () => {
     }
   });
 
+  it("drops a profile's measurements older than its `expires` days in the same commit", async () => {
+    const lake = await telemetryLake();
+    const cfg = config(EXPECTATIONS.profiles);
+    await rebuildProfiles(lake, { config: cfg, periodMs: 60_000, from: 0, to: FAR });
+    const before = await profileRows(lake);
+    const periods = [
+      ...new Set(before.filter((r) => r.profile === 'total-count').map((r) => r.period_start as number)),
+    ];
+    expect(periods.length).toBeGreaterThan(1);
+    const last = Math.max(...periods);
+    const expiring = config({
+      ...cfg,
+      profiles: cfg.profiles.map((p) => (p.profile === 'total-count' ? { ...p, expires: 1 } : p)),
+    });
+    // A day after the last period, one day of total-count is kept: the periods before it go.
+    await rebuildProfiles(lake, {
+      config: expiring,
+      periodMs: 60_000,
+      from: last,
+      to: FAR,
+      now: last + 86_400_000,
+    });
+    const after = await profileRows(lake);
+    const gone = before.filter((r) => r.profile === 'total-count' && (r.period_start as number) < last);
+    expect(gone.length).toBeGreaterThan(0);
+    expect(after.length).toBe(before.length - gone.length);
+    expect(after.some((r) => r.profile === 'total-count' && (r.period_start as number) < last)).toBe(false);
+    expect(after.filter((r) => r.profile === 'count-by-ip')).toEqual(
+      before.filter((r) => r.profile === 'count-by-ip'),
+    );
+  });
+
   it('stores one row per profile, entity, groups and period with the value as JSON and as a number', async () => {
     const lake = await telemetryLake();
     await rebuildProfiles(lake, {
