@@ -69,10 +69,7 @@ export function replaceMeasurements(
     ...expire.map((e) => `(profile = ${sqlString(e.profile)} AND period_start < ${Math.floor(e.before)})`),
   ].join(' OR ');
   // A day partition can hold an expired row only if it starts before the latest cutoff.
-  const expiredBefore = expire.reduce((day, e) => {
-    const d = dayOf(e.before);
-    return d > day ? d : day;
-  }, '');
+  const expiredBefore = expire.length === 0 ? '' : dayOf(Math.max(...expire.map((e) => e.before)));
   return lake.append(PROFILES_TABLE, measurements.map(measurementRow), {
     replace: {
       where,
