@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Event } from '#core';
+import { type Event, seededRandom } from '#core';
 
 /**
  * Inputs for the benchmarks: synthetic security events for the lake, and Bro lines from the
@@ -20,17 +20,8 @@ export function repoRoot(): string {
   }
 }
 
-/** A small seeded PRNG (mulberry32), so every run benchmarks the same events. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, so every run benchmarks the same events. */
+export { seededRandom };
 
 const DAY_MS = 86_400_000;
 /** By default events span 3.5 days from a morning, so a batch lands in four `dt` partitions. */

@@ -74,5 +74,7 @@ export {
 } from './java-regex/index.js';
 /** The process logger (pino, stderr, secrets redacted). */
 export { createLogger, type Logger } from './log.js';
+/** A seeded PRNG for reproducible training and generated data. */
+export { seededRandom } from './random.js';
 /** The metrics registry (prom-client). */
 export { createTelemetry, type Telemetry } from './telemetry.js';

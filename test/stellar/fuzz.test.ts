@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '#core';
 import { compile, StellarError } from '#stellar';
-import { seededRandom } from '../../bench/data.js';
 import { loadCases } from './conformance.js';
 
 /**

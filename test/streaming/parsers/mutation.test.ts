@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SensorParserConfig } from '#core';
+import { seededRandom } from '#core';
 import {
   buildSensor,
   DEFAULT_MAX_RECORD_BYTES,
@@ -11,7 +12,6 @@ import {
   type ParsedRecord,
   type SensorParser,
 } from '#streaming';
-import { seededRandom } from '../../../bench/data.js';
 import { ROOT } from '../../helpers/cli.js';
 
 /**

@@ -1,0 +1,15 @@
+/**
+ * A small seeded PRNG (mulberry32): uniform floats in [0, 1) with 32 bits of resolution, the
+ * same sequence for the same seed on every machine. For reproducible work (model training,
+ * generated test and bench data), never for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
