@@ -16,7 +16,6 @@ export {
 export type { DeltaField, DeltaStruct, DeltaType } from './delta/schema.js';
 /** The `profiles` table: measurements in and out. */
 export {
-  appendMeasurements,
   type LakeAppender,
   loadProfileCache,
   measurementRow,

@@ -34,15 +34,6 @@ export function measurementRow(m: Measurement): Event {
   return row;
 }
 
-/** Append measurements, once: a `txn` already committed makes it a no-op (stream replays). */
-export function appendMeasurements(
-  lake: LakeAppender,
-  measurements: readonly Measurement[],
-  txn?: { appId: string; version: number },
-): Promise<AppendResult> {
-  return lake.append(PROFILES_TABLE, measurements.map(measurementRow), txn ? { txn } : {});
-}
-
 /**
  * Replace the rows of `profiles` for periods starting in [from, to) with `measurements`, in one
  * commit: a reader sees the old periods or the new ones, never a mix. Rows of a profile older

@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { type Event, faultPoint, type Logger, type ProfilerConfig, type Telemetry } from '#core';
-import { appendMeasurements, committedTxn, type LakeWriter, PROFILES_TABLE } from '#lake';
-import {
-  encodeProfileValue,
-  type FunctionRegistry,
-  type Measurement,
-  type ProfileCache,
-  toJson,
-  type Value,
-} from '#stellar';
+import { type Event, faultError, faultPoint, type Logger, type ProfilerConfig, type Telemetry } from '#core';
+import { committedTxn, type LakeWriter, measurementRow, PROFILES_TABLE } from '#lake';
+import { type FunctionRegistry, type Measurement, type ProfileCache, toJson, type Value } from '#stellar';
 import { type Flush, StreamProfiler } from '../profiler.js';
 import { decodeEvent, encodeEvent } from './codec.js';
 import { type Worker, workerLifecycle } from './worker.js';
@@ -132,13 +125,20 @@ export async function startProfileWorker(options: ProfileWorkerOptions): Promise
         messages: triage.map((e) => ({ key: String(e.entity), value: encodeEvent(e) })),
       });
     faultPoint('profile.before-lake-commit');
-    const result = await appendMeasurements(lake, flush.measurements, { appId, version: flush.through });
+    faultError('profile.append-error');
+    const rows = flush.measurements.map(measurementRow);
+    const result = await lake.append(PROFILES_TABLE, rows, { txn: { appId, version: flush.through } });
     if (result.warning) log?.warn({ table: PROFILES_TABLE }, result.warning);
-    for (const m of flush.measurements)
-      options.cache?.put(
-        { profile: m.profile, entity: m.entity, groups: m.groups, start: m.start, periodMs: m.periodMs },
-        encodeProfileValue(m.value).text,
-      );
+    flush.measurements.forEach((m, i) => {
+      const key = {
+        profile: m.profile,
+        entity: m.entity,
+        groups: m.groups,
+        start: m.start,
+        periodMs: m.periodMs,
+      };
+      options.cache?.put(key, (rows[i] as Event).value as string);
+    });
     for (const f of flush.failures.slice(0, 5)) log?.warn(f, 'profile flush failed');
     log?.info(
       {
@@ -160,12 +160,16 @@ export async function startProfileWorker(options: ProfileWorkerOptions): Promise
     if (offsets.length > 0) await consumer.commitOffsets(offsets);
   };
 
+  // Flushed periods not yet in the lake: their state has left the profiler, so a failed lake
+  // append keeps them here and they are landed, in order, before anything newer. Offsets move
+  // only when none is left.
+  const pending: Flush[] = [];
   const flushDue = (before?: number) =>
     serial(async () => {
-      for (;;) {
-        const flush = profiler.flush(before);
-        if (!flush) break;
-        await land(flush);
+      for (let flush = profiler.flush(before); flush; flush = profiler.flush(before)) pending.push(flush);
+      while (pending.length > 0) {
+        await land(pending[0] as Flush);
+        pending.shift();
       }
       faultPoint('profile.after-lake-commit');
       await commitSafe();

@@ -1,6 +1,7 @@
 // The streaming profiler against the batch profiler: the same telemetry, streamed through a
 // real Kafka broker (out of order within the lateness bound, the worker SIGKILLed once mid-run
-// and restarted) and rebuilt from the lake in batch, gives byte-identical `profiles` rows
+// and restarted, then one failed lake append) and rebuilt from the lake in batch, gives
+// byte-identical `profiles` rows
 // (order-sensitive STATS sketches: the same statistics).
 
 import { randomUUID } from 'node:crypto';
@@ -162,7 +163,8 @@ describe('streaming profiler on Kafka', () => {
       expect(await doomed.exited, doomed.output()).toBe(-1);
       const flushedAtCrash = await committedTxn(streamed, 'profiles', `profiler-${group}`);
       expect(flushedAtCrash).toBeGreaterThanOrEqual(0);
-      const worker = startWorker(args);
+      // The restarted worker's second lake append fails once: the flush is kept and landed later.
+      const worker = startWorker(args, { PALISADE_FAULT: 'profile.append-error:2' });
       workers.push(worker);
       const lastPeriod = Math.floor((T0 + PERIODS * PERIOD_MS - 1) / PERIOD_MS);
       await waitFor(
@@ -172,6 +174,7 @@ describe('streaming profiler on Kafka', () => {
       );
       worker.proc.kill('SIGTERM');
       expect(await worker.exited, worker.output()).toBe(0);
+      expect(worker.output()).toMatch(/injected fault at profile\.append-error/);
     } finally {
       for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
     }
