@@ -183,6 +183,8 @@ async function keepUnselected(
       const left = Number(
         (await db.connection.runAndReadAll(`SELECT count(*) AS n FROM (${keep})`)).getRowObjectsJS()[0]?.n,
       );
+      // Nothing of this file is replaced (another profile's rows on the same day): leave it.
+      if (add.stats && left === (JSON.parse(add.stats) as { numRecords?: number }).numRecords) continue;
       actions.push({
         remove: {
           path: add.path,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rebuildProfiles } from '#batch';
 import { type Event, type ProfilerConfig, profilerConfigSchema } from '#core';
-import { loadProfileCache, openLakeWriter } from '#lake';
+import { loadProfileCache, openLakeWriter, readSnapshot } from '#lake';
 import {
   bindProfilerClient,
   compile,
@@ -163,6 +163,23 @@ describe('batch profiler: rebuilding a window', () => {
         changed ? (before.value_num as number) * 2 : before.value_num,
       );
     }
+  });
+
+  it('leaves the files of other profiles alone: a rebuild rewrites only files that hold its rows', async () => {
+    const lake = await telemetryLake();
+    const cfg = config(EXPECTATIONS.profiles);
+    await rebuildProfiles(lake, { config: cfg, periodMs: PERIOD_MS, from: 0, to: FAR });
+    const files = async () => [...((await readSnapshot(join(lake, 'profiles')))?.files.keys() ?? [])];
+    const before = await files();
+    const other = config({
+      ...cfg,
+      profiles: cfg.profiles.map((p) => ({ ...p, profile: `${p.profile}-2` })),
+    });
+    await rebuildProfiles(lake, { config: other, periodMs: PERIOD_MS, from: 0, to: FAR });
+    const after = await files();
+    expect(before.length).toBeGreaterThan(0);
+    for (const f of before) expect(after).toContain(f);
+    expect(after.length).toBeGreaterThan(before.length);
   });
 
   it("drops a profile's measurements older than its `expires` days in the same commit", async () => {
