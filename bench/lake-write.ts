@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Event } from '#core';
-import { type LakeWriter, openLakeWriter } from '#lake';
+import { type LakeWriter, openLakeWriter, sqlString } from '#lake';
 import { EVENT_FIELDS } from './data.js';
 import { type Check, gib, mb, measure, median, type ResultRow, rate, ratio, watchRss } from './report.js';
 import {
@@ -13,7 +13,6 @@ import {
   lakeColumnOrder,
   type ShapedPartition,
   shapeByDay,
-  sqlString,
   writeNdjson,
   writeViaNdjson,
 } from './writers.js';

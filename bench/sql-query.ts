@@ -8,11 +8,11 @@ import {
   openSql,
   readSnapshot,
   type SqlSession,
+  sqlString,
 } from '#lake';
 import { type EventOptions, parseEventPieces, RARE_SOURCE } from './data.js';
 import { type Check, gib, median, type ResultRow, rate, ratio, watchRss } from './report.js';
 import { openBare } from './sql-read.js';
-import { sqlString } from './writers.js';
 
 /**
  * Case 4, queries on a big table: a table of `rows` events (10 M by default) written by the

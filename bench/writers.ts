@@ -15,7 +15,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { Event } from '#core';
-import { dayOf } from '#lake';
+import { dayOf, sqlString } from '#lake';
 import { EVENT_FIELDS } from './data.js';
 
 /**
@@ -32,7 +32,6 @@ export const ROW_GROUP_SIZE = 122_880;
 const PARQUET_OPTIONS = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}`;
 
 /** Quote a string literal for DuckDB SQL. */
-export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The baseline's in-memory table: flat columns. The dotted fields are flat VARCHAR/DOUBLE

@@ -43,6 +43,7 @@ export {
   type AppendResult,
   checkTableName,
   committedTxn,
+  parquetSource,
   type ReplaceWhere,
   safeDataPath,
 } from './table.js';
@@ -79,7 +80,7 @@ export async function openLakeWriter(dir: string): Promise<LakeWriter> {
   };
 }
 /** An in-memory DuckDB, for maintenance work that rewrites Parquet (compaction). */
-export { type DuckDb, openDuckDb } from './duckdb.js';
+export { type DuckDb, openDuckDb, sqlString } from './duckdb.js';
 /** Compaction: rewrite each partition's small files into files near a target size, in one OPTIMIZE commit. */
 export { type CompactOptions, type CompactReport, compactLake, compactTable } from './maintenance/compact.js';
 /** Vacuum: drop day partitions past retention, delete data files no snapshot needs. */

@@ -3,7 +3,7 @@ import { type Event, InfraError } from '#core';
 import { encodeProfileValue, type Measurement, type ProfileCache } from '#stellar';
 import { readSnapshot } from './delta/log.js';
 import { openDuckDb, sqlString } from './duckdb.js';
-import { type AppendOptions, type AppendResult, safeDataPath } from './table.js';
+import { type AppendOptions, type AppendResult, parquetSource } from './table.js';
 import { DAY_COLUMN, dayOf } from './tables.js';
 
 /**
@@ -96,14 +96,14 @@ export async function loadProfileCache(
       const day = add.partitionValues[DAY_COLUMN];
       return firstDay === undefined || typeof day !== 'string' || day >= firstDay;
     })
-    .map(([key]) => sqlString(safeDataPath(tableDir, key)));
+    .map(([key]) => key);
   if (files.length === 0) return 0;
   const where = since === undefined ? '' : ` WHERE period_start >= ${Math.floor(since)}`;
   const db = await openDuckDb();
   let rows = 0;
   try {
     const result = await db.connection.stream(
-      `SELECT profile, entity, groups, period_start, period_ms, value FROM read_parquet([${files.join(', ')}], union_by_name = true, hive_partitioning = false)${where}`,
+      `SELECT profile, entity, groups, period_start, period_ms, value FROM ${parquetSource(tableDir, files)}${where}`,
     );
     for await (const chunk of result.yieldRowsJs()) {
       for (const [profile, entity, groups, start, periodMs, value] of chunk) {

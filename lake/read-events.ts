@@ -13,7 +13,7 @@ import { EXTRA_COLUMN, sqlIdent } from './delta/schema.js';
 import { openDuckDb, sqlString } from './duckdb.js';
 import { listTables } from './sql.js';
 import { NON_SENSOR_TABLES } from './sql-events.js';
-import { safeDataPath } from './table.js';
+import { parquetSource } from './table.js';
 import { DAY_COLUMN, dayOf } from './tables.js';
 
 /**
@@ -71,7 +71,10 @@ export async function* readEvents(lakeDir: string, options: ReadEventsOptions): 
       const fields = new Set(snapshot.schema.fields.map((f) => f.name));
       const timeColumn = timePath(time, fields);
       if (timeColumn === undefined) continue;
-      const source = `read_parquet([${files.map(([key]) => sqlString(safeDataPath(tableDir, key))).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+      const source = parquetSource(
+        tableDir,
+        files.map(([key]) => key),
+      );
       const order = fields.has('guid') ? `${timeColumn}, guid` : timeColumn;
       const select = options.fields ? columnsFor(options.fields, fields, time) : '*';
       const sql =

@@ -246,6 +246,16 @@ export function safeDataPath(
   return path;
 }
 
+/**
+ * A DuckDB source over some of a table's data files (keys as the snapshot lists them, each
+ * checked by {@link safeDataPath}): columns matched by name across files, partition values
+ * left to the log rather than read from the paths.
+ */
+export function parquetSource(tableDir: string, keys: Iterable<string>): string {
+  const paths = [...keys].map((key) => sqlString(safeDataPath(tableDir, key)));
+  return `read_parquet([${paths.join(', ')}], union_by_name = true, hive_partitioning = false)`;
+}
+
 async function prepare(
   db: DuckDb,
   tableDir: string,

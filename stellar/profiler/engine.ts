@@ -301,7 +301,7 @@ export class Profiler {
             triage.set(name, expr.evaluate(vars, this.evalOptions));
           }
           site = 'groupBy';
-          const groups = p.groupBy.length === 0 ? [] : this.groups(p, vars, entity, start, value);
+          const groups = p.groupBy.length === 0 ? [] : this.groups(p, entity, start, value);
           out.push({
             profile: p.config.profile,
             entity,
@@ -320,7 +320,7 @@ export class Profiler {
   }
 
   /** The groupBy values: the variables plus what Metron adds for groupBy, as strings. */
-  private groups(p: CompiledProfile, vars: Lookup, entity: string, start: number, result: Value) {
+  private groups(p: CompiledProfile, entity: string, start: number, result: Value) {
     const extra = new Map<string, Value>([
       ['profile', p.config.profile],
       ['entity', entity],
@@ -329,9 +329,10 @@ export class Profiler {
       ['duration', this.periodMs],
       ['result', result],
     ]);
-    const scope = scoped(vars, (name) => extra.get(name));
+    // The profile's scope already points at this entity's values; the message gives way to these.
+    p.scope.rest = (name) => extra.get(name);
     return p.groupBy.map((g) => {
-      const v = g.evaluate(scope, this.evalOptions);
+      const v = g.evaluate(p.scope.lookup, this.evalOptions);
       return v === null ? 'null' : typeof v === 'string' ? v : toJavaString(v);
     });
   }
@@ -361,14 +362,6 @@ function messageLookup(event: Event): Lookup {
     return doubles?.has(name) === true && typeof v === 'number' && Number.isInteger(v)
       ? new JNum('double', v)
       : v;
-  };
-}
-
-/** Profile variables first, then whatever else is in scope (Metron's resolver order). */
-function scoped(vars: Lookup, rest: Lookup): Lookup {
-  return (name) => {
-    const v = vars(name);
-    return v === undefined ? rest(name) : v;
   };
 }
 

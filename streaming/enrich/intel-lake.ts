@@ -1,12 +1,10 @@
 import { join, resolve } from 'node:path';
 import { InfraError } from '#core';
-import { openDuckDb, readSnapshot, safeDataPath } from '#lake';
+import { openDuckDb, parquetSource, readSnapshot, sqlString } from '#lake';
 import { IntelStore } from './intel.js';
 
 /** The lake table `palisade batch intel load` fills (Metron's threat-intel table name). */
 const THREAT_INTEL_TABLE = 'threatintel';
-
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 export interface IntelStoreOptions {
   /** Epoch ms: indicators whose `valid_until` is at or before it are left out (default: now). */
@@ -28,9 +26,8 @@ export async function loadIntelStore(lakeDir: string, options: IntelStoreOptions
   const tableDir = resolve(lakeDir, THREAT_INTEL_TABLE);
   const snapshot = await readSnapshot(tableDir);
   if (snapshot === undefined || snapshot.files.size === 0) return store.freeze();
-  const files = [...snapshot.files.keys()].map((p) => sqlString(safeDataPath(tableDir, p)));
   const now = Math.floor(options.now ?? Date.now());
-  const source = `read_parquet([${files.join(', ')}], union_by_name = true)`;
+  const source = parquetSource(tableDir, snapshot.files.keys());
   const valid = `type IS NOT NULL AND indicator IS NOT NULL AND (valid_until IS NULL OR valid_until > ${now})`;
   const db = await openDuckDb();
   try {
