@@ -19,3 +19,5 @@ export {
 } from './intel/stix-pattern.js';
 /** Profile rebuild from lake history. */
 export { type ProfileRebuildOptions, type ProfileRebuildReport, rebuildProfiles } from './profile.js';
+/** Model training from the profiles table, checked against its ONNX export, registered. */
+export { type ModelKind, ONNX_TOLERANCE, type TrainOptions, type TrainReport, trainModel } from './train.js';

@@ -59,6 +59,12 @@ export function buildProgram(): Command {
       'MaxMind ASN or ISP database for the geo fields asn/asn_org (default: the bundled ip-location-db tables)',
     )
     .option('--no-enrich', 'parse only: ignore <config-dir>/enrichments/<sensor>.json')
+    .option(
+      '--score <model>',
+      'score every event with the live version of this registered model (repeatable): model.<name>.score, before triage',
+      collect,
+      [],
+    )
     .argument('<files...>', "log files, one record per line; '-' reads standard input")
     .action(
       async (
@@ -123,6 +129,12 @@ export function buildProgram(): Command {
         '--intel-refresh <duration>',
         'reload that threat intel and those profiles this often (0s: never)',
         '5m',
+      )
+      .option(
+        '--score <model>',
+        "score every event with the live version of this model in --lake's registry (repeatable); a promote switches at the next batch",
+        collect,
+        [],
       )
       .option('--partitions <n>', 'partitions for topics this command creates', positiveInt, 3),
   ).action(async (opts: import('./commands/workers.js').StreamCommandOptions) => {
@@ -210,7 +222,9 @@ export function buildProgram(): Command {
 
   const batch = program
     .command('batch')
-    .description('batch jobs over the lake history: profiles, compaction, retention and vacuum');
+    .description(
+      'batch jobs over the lake history: profiles, model training, backtests, compaction, retention and vacuum',
+    );
 
   batch
     .command('profile')
@@ -305,6 +319,126 @@ export function buildProgram(): Command {
         await (await import('./commands/intel.js')).load({ ...opts, files });
       },
     );
+
+  batch
+    .command('train')
+    .description(
+      "train an anomaly model on the `profiles` table's feature rows in [--from, --to), check its ONNX export with ONNX Runtime, and register it as a new version",
+    )
+    .requiredOption('--lake <dir>', 'lake directory')
+    .requiredOption('--model <name>', 'the model name in the registry')
+    .addOption(
+      new Option(
+        '--kind <kind>',
+        "isolation-forest, or mad (median/MAD per feature, Metron's OUTLIER_MAD_SCORE)",
+      )
+        .choices(['isolation-forest', 'mad'])
+        .default('isolation-forest'),
+    )
+    .option(
+      '--features <set>',
+      'feature set (host: per source IP and period, from config/profiler.json)',
+      'host',
+    )
+    .option(
+      '--from <time>',
+      'start, inclusive: ISO 8601 with a zone, or epoch ms (default: 14 days before --to)',
+    )
+    .option('--to <time>', 'end, exclusive: ISO 8601 with a zone, or epoch ms (default: now)')
+    .option('--period <duration>', "the profiles' period (as given to `palisade batch profile`)", '15m')
+    .option('--seed <n>', 'Isolation Forest: seed of the random draws (same seed and data, same model)')
+    .option('--trees <n>', 'Isolation Forest: number of trees (default 100)')
+    .option('--max-samples <n>', 'Isolation Forest: rows per tree (default 256)')
+    .option(
+      '--contamination <share>',
+      'Isolation Forest: expected outlier share in (0, 0.5], or auto (default)',
+    )
+    .option(
+      '--labels <file>',
+      'labelled anomalous periods, ENTITY,TIME per line: the AUC is reported and kept',
+    )
+    .option('--promote', 'make the new version live')
+    .option('--actor <name>', 'who trains, for the registry (default: the login name)')
+    .action(async (opts: Parameters<typeof import('./commands/models.js').batchTrain>[0]) => {
+      await (await import('./commands/models.js')).batchTrain(opts);
+    });
+
+  const models = program
+    .command('models')
+    .description('the model registry: versions of ONNX models kept in the lake, one live per name');
+
+  models
+    .command('list')
+    .description('models, their versions and the live one')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { lake: string; format: string }) => {
+      await (await import('./commands/models.js')).list(opts);
+    });
+
+  models
+    .command('register')
+    .description(
+      'register an ONNX model trained elsewhere (e.g. scikit-learn via skl2onnx); its input must take the declared features',
+    )
+    .requiredOption('--lake <dir>', 'lake directory (created if missing)')
+    .requiredOption('--name <name>', 'model name')
+    .requiredOption('--features <list>', 'the input columns in order, comma-separated')
+    .option('--input <name>', 'the graph input (default: the only one)')
+    .option('--output <name>', 'the graph output read as the score (default: the only float one)')
+    .option('--score <text>', 'what the score means, for people')
+    .option('--threshold <x>', 'scores beyond it are outliers')
+    .option('--lower-is-anomalous', 'lower scores are more anomalous (e.g. decision_function)')
+    .option('--feature-set <set>', 'the feature set whose rows it takes (lets the stream score events)')
+    .option('--period <duration>', "with --feature-set: the profiles' period")
+    .option('--promote', 'make it the live version')
+    .option('--actor <name>', 'who registers (default: the login name)')
+    .argument('<file>', 'the .onnx file')
+    .action(
+      async (
+        file: string,
+        opts: Omit<Parameters<typeof import('./commands/models.js').register>[0], 'file'>,
+      ) => {
+        await (await import('./commands/models.js')).register({ ...opts, file });
+      },
+    );
+
+  models
+    .command('promote')
+    .description('make a version live (atomically; the stream switches at its next batch)')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .option('--actor <name>', 'who promotes (default: the login name)')
+    .argument('<name>', 'model name')
+    .argument('<version>', 'version number')
+    .action(async (name: string, version: string, opts: { lake: string; actor?: string }) => {
+      await (await import('./commands/models.js')).promote({ ...opts, name, version });
+    });
+
+  models
+    .command('rollback')
+    .description('make the previously live version live again')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .option('--actor <name>', 'who rolls back (default: the login name)')
+    .argument('<name>', 'model name')
+    .action(async (name: string, opts: { lake: string; actor?: string }) => {
+      await (await import('./commands/models.js')).rollback({ ...opts, name });
+    });
+
+  models
+    .command('score')
+    .description(
+      'score feature rows with a model (the live version unless --version) and print the JSON the HTTP API answers',
+    )
+    .requiredOption('--lake <dir>', 'lake directory')
+    .requiredOption(
+      '--input <json>',
+      '{"rows": [{feature: value, …}]}, a list of rows or one row; inline, @file.json, or - for stdin',
+    )
+    .option('--version <n>', 'a version other than the live one')
+    .argument('<name>', 'model name')
+    .action(async (name: string, opts: { lake: string; input: string; version?: string }) => {
+      await (await import('./commands/models.js')).score({ ...opts, name });
+    });
 
   const pcap = program
     .command('pcap')

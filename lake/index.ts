@@ -20,7 +20,9 @@ export {
   loadProfileCache,
   measurementRow,
   PROFILES_TABLE,
+  type ProfileNumber,
   type ProfileReadOptions,
+  readProfileNumbers,
   replaceMeasurements,
 } from './profiles.js';
 /** Events read back from the sensor tables, flat as the stream had them. */

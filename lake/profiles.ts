@@ -75,6 +75,66 @@ export function replaceMeasurements(
 export interface ProfileReadOptions {
   /** Only periods starting at or after this (epoch ms). */
   since?: number;
+  /** Only periods starting before this (epoch ms). */
+  until?: number;
+}
+
+/**
+ * The DuckDB source over the `profiles` files that can hold periods in the window (judged by
+ * their day partition) and the window's conditions, or undefined when no file can.
+ */
+async function profileSource(
+  lakeDir: string,
+  options: ProfileReadOptions,
+): Promise<{ from: string; where: string[] } | undefined> {
+  const tableDir = join(lakeDir, PROFILES_TABLE);
+  const snapshot = await readSnapshot(tableDir);
+  if (!snapshot || snapshot.files.size === 0) return undefined;
+  const { since, until } = options;
+  const firstDay = since === undefined ? undefined : dayOf(since);
+  const lastDay = until === undefined ? undefined : dayOf(until - 1);
+  const files = [...snapshot.files]
+    .filter(([, add]) => {
+      const day = add.partitionValues[DAY_COLUMN];
+      if (typeof day !== 'string') return true;
+      return (firstDay === undefined || day >= firstDay) && (lastDay === undefined || day <= lastDay);
+    })
+    .map(([key]) => key);
+  if (files.length === 0) return undefined;
+  const where = [
+    ...(since === undefined ? [] : [`period_start >= ${Math.floor(since)}`]),
+    ...(until === undefined ? [] : [`period_start < ${Math.ceil(until)}`]),
+  ];
+  return { from: parquetSource(tableDir, files), where };
+}
+
+/** Run `select` (columns) over the window's profile rows, chunk by chunk; wraps read failures. */
+async function readProfileRows(
+  lakeDir: string,
+  select: string,
+  options: ProfileReadOptions & { and?: string },
+  onRow: (row: unknown[]) => void,
+): Promise<void> {
+  const source = await profileSource(lakeDir, options);
+  if (source === undefined) return;
+  const where = [...source.where, ...(options.and === undefined ? [] : [options.and])];
+  const db = await openDuckDb();
+  try {
+    const result = await db.connection.stream(
+      `SELECT ${select} FROM ${source.from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    );
+    for await (const chunk of result.yieldRowsJs()) for (const row of chunk) onRow(row);
+  } catch (e) {
+    throw new InfraError(
+      'lake.read',
+      `cannot read ${join(lakeDir, PROFILES_TABLE)}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -86,44 +146,63 @@ export async function loadProfileCache(
   cache: ProfileCache,
   options: ProfileReadOptions = {},
 ): Promise<number> {
-  const tableDir = join(lakeDir, PROFILES_TABLE);
-  const snapshot = await readSnapshot(tableDir);
-  if (!snapshot || snapshot.files.size === 0) return 0;
-  const since = options.since;
-  const firstDay = since === undefined ? undefined : dayOf(since);
-  const files = [...snapshot.files]
-    .filter(([, add]) => {
-      const day = add.partitionValues[DAY_COLUMN];
-      return firstDay === undefined || typeof day !== 'string' || day >= firstDay;
-    })
-    .map(([key]) => key);
-  if (files.length === 0) return 0;
-  const where = since === undefined ? '' : ` WHERE period_start >= ${Math.floor(since)}`;
-  const db = await openDuckDb();
   let rows = 0;
-  try {
-    const result = await db.connection.stream(
-      `SELECT profile, entity, groups, period_start, period_ms, value FROM ${parquetSource(tableDir, files)}${where}`,
-    );
-    for await (const chunk of result.yieldRowsJs()) {
-      for (const [profile, entity, groups, start, periodMs, value] of chunk) {
-        cache.put(
-          {
-            profile: String(profile),
-            entity: String(entity),
-            groups: ((groups ?? []) as unknown[]).map(String),
-            start: Number(start),
-            periodMs: Number(periodMs),
-          },
-          String(value),
-        );
-        rows++;
-      }
-    }
-  } catch (e) {
-    throw new InfraError('lake.read', `cannot read ${tableDir}: ${(e as Error).message}`, { cause: e });
-  } finally {
-    db.close();
-  }
+  await readProfileRows(
+    lakeDir,
+    'profile, entity, groups, period_start, period_ms, value',
+    options,
+    ([profile, entity, groups, start, periodMs, value]) => {
+      cache.put(
+        {
+          profile: String(profile),
+          entity: String(entity),
+          groups: ((groups ?? []) as unknown[]).map(String),
+          start: Number(start),
+          periodMs: Number(periodMs),
+        },
+        String(value),
+      );
+      rows++;
+    },
+  );
   return rows;
+}
+
+/** A profile's numeric value for one ungrouped entity and period. */
+export interface ProfileNumber {
+  profile: string;
+  entity: string;
+  start: number;
+  value: number;
+}
+
+/**
+ * The numeric values (`value_num`) of the named profiles, ungrouped, with period length
+ * `periodMs`, for periods in the window: what model features are computed from.
+ */
+export async function readProfileNumbers(
+  lakeDir: string,
+  options: ProfileReadOptions & { profiles: readonly string[]; periodMs: number },
+): Promise<ProfileNumber[]> {
+  const out: ProfileNumber[] = [];
+  if (options.profiles.length === 0) return out;
+  await readProfileRows(
+    lakeDir,
+    'profile, entity, period_start, value_num',
+    {
+      ...options,
+      and:
+        `profile IN (${options.profiles.map(sqlString).join(', ')}) AND period_ms = ${Math.floor(options.periodMs)} ` +
+        'AND len(groups) = 0 AND value_num IS NOT NULL',
+    },
+    ([profile, entity, start, value]) => {
+      out.push({
+        profile: String(profile),
+        entity: String(entity),
+        start: Number(start),
+        value: Number(value),
+      });
+    },
+  );
+  return out;
 }

@@ -1,6 +1,7 @@
 import type { DeltaField, DeltaType } from './delta/schema.js';
 import { sqlIdent } from './delta/schema.js';
 import { sqlString } from './duckdb.js';
+import { SYSTEM_TABLES } from './tables.js';
 
 /**
  * The `events` view: every sensor table over Metron's normalised columns, plus `sensor`, the
@@ -12,15 +13,8 @@ import { sqlString } from './duckdb.js';
 /** The view's name. A table of that name keeps it, and the spanning view is then not made. */
 export const EVENTS_VIEW = 'events';
 
-/** Lake tables that are not sensor tables, so not part of `events`. */
-export const NON_SENSOR_TABLES: ReadonlySet<string> = new Set([
-  'alerts',
-  'errors',
-  'pcap',
-  'profiles',
-  'alert_actions',
-  'threatintel',
-]);
+/** Lake tables that are not sensor tables (the system tables), so not part of `events`. */
+export const NON_SENSOR_TABLES: ReadonlySet<string> = new Set(Object.keys(SYSTEM_TABLES));
 
 const SOURCE_TYPE = 'STRUCT("type" VARCHAR)';
 

@@ -166,6 +166,30 @@ export const SYSTEM_TABLES: Readonly<Record<string, TableSpec>> = {
     sortBy: ['type', 'indicator'],
     keepOnRetention: true,
   },
+  /**
+   * The model registry's history (models/registry): one row per register, promote and rollback;
+   * which version of a model is live is derived from it. The ONNX files live in `<lake>/models`.
+   */
+  model_registry: {
+    partitioning: 'day',
+    timeColumn: 'timestamp',
+    columns: [
+      field('timestamp', 'long'),
+      // Commit order, 1, 2, 3 …: two actions in one millisecond still replay in the order they landed.
+      field('seq', 'long'),
+      field('name', 'string'),
+      field('version', 'long'),
+      field('action', 'string'),
+      field('actor', 'string'),
+      field('kind', 'string'),
+      field('features', strings),
+      field('sha256', 'string'),
+      // JSON: a register's metrics, a promote's {from}, a rollback's {from, to}.
+      field('detail', 'string'),
+    ],
+    sortBy: ['name', 'version', 'timestamp'],
+    keepOnRetention: true,
+  },
 };
 
 /** A table's spec: its own when it is a system table, else the sensor table's. */

@@ -1,5 +1,20 @@
 /** @module models — anomaly models: training, ONNX export, and (to come) the registry and scoring sessions. */
 
+/** Features defined once, read from the profiles table (training) or a profile cache (stream). */
+export {
+  cachedFeatureRow,
+  FEATURE_SETS,
+  type FeatureDef,
+  type FeatureSet,
+  type FeatureTable,
+  featureNames,
+  featureRow,
+  featureSet,
+  HOST_FEATURES,
+  lastClosedPeriod,
+  profilesOf,
+  readFeatureTable,
+} from './features/index.js';
 /** Isolation Forest with scikit-learn's definitions, trained in TypeScript, seeded. */
 export {
   averagePathLength,
@@ -12,5 +27,31 @@ export {
   rocAuc,
   trainIsolationForest,
 } from './iforest.js';
+/** Median/MAD baseline: per-feature modified z-scores (Metron's OUTLIER_MAD_SCORE), max over features. */
+export {
+  MAD_DEFAULT_SCALE,
+  MAD_DEFAULT_THRESHOLD,
+  MadBaseline,
+  type MadBaselineJson,
+  type MadBaselineOptions,
+  trainMadBaseline,
+} from './mad.js';
+/** ONNX export of the median/MAD baseline, standard opset-17 ops only. */
+export { exportMadBaselineOnnx, MAD_BASELINE_ONNX } from './mad-onnx.js';
 /** ONNX export (ai.onnx.ml TreeEnsembleRegressor plus standard ops) that onnxruntime runs. */
 export { exportIsolationForestOnnx, ISOLATION_FOREST_ONNX, type OnnxExportOptions } from './onnx-export.js';
+/** The model registry's table: register, promote and rollback rows, from which live versions are derived. */
+export { REGISTRY_TABLE } from './registry/history.js';
+/** The model registry: immutable versions under `<lake>/models`, atomic promote and rollback. */
+export {
+  ModelRegistry,
+  type ModelRegistryOptions,
+  type ModelSummary,
+  type NewModelSpec,
+} from './registry/registry.js';
+/** In-process scoring of the stream's events with the live version of a model. */
+export { ModelScorer } from './scorer.js';
+/** ONNX Runtime sessions checked against their model.json: the one scoring path. */
+export { MAX_SCORE_ROWS, ModelSession, onnxSignature, type ScoreResponse, scoreRequest } from './session.js';
+/** model.json: the contract between a registered model and whoever scores it. */
+export { MODEL_NAME, type ModelSpec, modelField, modelSpecSchema, parseModelSpec } from './spec.js';

@@ -19,6 +19,7 @@ const utf8 = new TextEncoder();
 export const ISOLATION_FOREST_ONNX = {
   input: 'features',
   pathSum: 'path_length_sum',
+  anomaly: 'anomaly',
   score: 'score',
   decision: 'decision',
   label: 'label',
@@ -28,15 +29,16 @@ export const ISOLATION_FOREST_ONNX = {
 export interface OnnxExportOptions {
   /** Input feature names in column order (one per model feature); kept in the model's metadata. */
   featureNames: readonly string[];
-  /** The graph's name, default `isolation_forest`. */
+  /** The graph's name; default the model kind's (`isolation_forest`, `mad_baseline`). */
   modelName?: string;
 }
 
 /**
  * Serialises `model` as an ONNX model (IR 8; opsets '' 17 and ai.onnx.ml 3).
  *
- * Input `features`: float32 [N, F]. Outputs, each [N, 1]: `score` (float32, sklearn's
- * `score_samples`, higher = more normal), `decision` (float32, `score - offset`, negative =
+ * Input `features`: float32 [N, F]. Outputs, each [N, 1]: `anomaly` (float32, the paper's
+ * anomaly score s(x, n) = −score_samples, in (0, 1], higher = more anomalous; what Palisade
+ * scores with), `score` (float32, sklearn's `score_samples`, higher = more normal), `decision` (float32, `score - offset`, negative =
  * outlier) and `label` (int64, -1 outlier, 1 inlier). `path_length_sum` is internal.
  * @example
  * const bytes = exportIsolationForestOnnx(model, { featureNames: ['bytes_in', 'bytes_out'] });
@@ -44,13 +46,7 @@ export interface OnnxExportOptions {
  */
 export function exportIsolationForestOnnx(model: IsolationForest, options: OnnxExportOptions): Uint8Array {
   const { featureNames } = options;
-  if (featureNames.length !== model.featureCount) {
-    throw new UsageError(
-      `ONNX export: ${featureNames.length} feature names for a model of ${model.featureCount} features`,
-    );
-  }
-  const duplicate = featureNames.find((name, i) => featureNames.indexOf(name) !== i);
-  if (duplicate !== undefined) throw new UsageError(`ONNX export: feature name '${duplicate}' appears twice`);
+  checkFeatureNames(featureNames, model.featureCount);
 
   const names = ISOLATION_FOREST_ONNX;
   const treeCount = model.trees.length;
@@ -65,8 +61,8 @@ export function exportIsolationForestOnnx(model: IsolationForest, options: OnnxE
     onnxNode('Div', [names.pathSum, 'tree_count'], ['mean_path_length']),
     onnxNode('Div', ['mean_path_length', 'c_max_samples'], ['normalised_path_length']),
     onnxNode('Neg', ['normalised_path_length'], ['exponent']),
-    onnxNode('Pow', ['two', 'exponent'], ['anomaly_score']),
-    onnxNode('Neg', ['anomaly_score'], [names.score]),
+    onnxNode('Pow', ['two', 'exponent'], [names.anomaly]),
+    onnxNode('Neg', [names.anomaly], [names.score]),
     onnxNode('Sub', [names.score, 'offset'], [names.decision]),
     onnxNode('Less', [names.decision, 'zero'], ['is_outlier']),
     onnxNode('Where', ['is_outlier', 'minus_one', 'one'], [names.label]),
@@ -93,6 +89,12 @@ export function exportIsolationForestOnnx(model: IsolationForest, options: OnnxE
       ),
     ],
     output: [
+      tensorInfo(
+        names.anomaly,
+        DataType.FLOAT,
+        1,
+        'the anomaly score s(x, n) in (0, 1]: higher is more anomalous',
+      ),
       tensorInfo(names.score, DataType.FLOAT, 1, "sklearn's score_samples: higher is more normal"),
       tensorInfo(names.decision, DataType.FLOAT, 1, 'score - offset: negative means outlier'),
       tensorInfo(names.label, DataType.INT64, 1, '-1 outlier, 1 inlier'),
@@ -107,18 +109,39 @@ export function exportIsolationForestOnnx(model: IsolationForest, options: OnnxE
     contamination: String(model.contamination),
     seed: String(model.seed),
   };
-  const proto: proto.IModelProto = {
+  const opsets = [
+    { domain: '', version: 17 },
+    { domain: ML_DOMAIN, version: 3 },
+  ];
+  return encodeOnnxModel(graph, opsets, metadata);
+}
+
+/** Serialises `graph` as an IR 8 model produced by `palisade`, `metadata` as its metadata props. */
+export function encodeOnnxModel(
+  graph: proto.IGraphProto,
+  opsetImport: proto.IOperatorSetIdProto[],
+  metadata: Record<string, string>,
+): Uint8Array {
+  const model: proto.IModelProto = {
     irVersion: 8,
-    opsetImport: [
-      { domain: '', version: 17 },
-      { domain: ML_DOMAIN, version: 3 },
-    ],
+    opsetImport,
     producerName: 'palisade',
     graph,
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   };
   // protobufjs may hand back a pooled Buffer view; copy so callers own plain, exact bytes.
-  return new Uint8Array(onnx.ModelProto.encode(proto).finish());
+  return new Uint8Array(onnx.ModelProto.encode(model).finish());
+}
+
+/** Throws unless `featureNames` has one distinct name per model feature. */
+export function checkFeatureNames(featureNames: readonly string[], featureCount: number): void {
+  if (featureNames.length !== featureCount) {
+    throw new UsageError(
+      `ONNX export: ${featureNames.length} feature names for a model of ${featureCount} features`,
+    );
+  }
+  const duplicate = featureNames.find((name, i) => featureNames.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new UsageError(`ONNX export: feature name '${duplicate}' appears twice`);
 }
 
 /** TreeEnsembleRegressor attributes: `x <= threshold` goes to the true (left) child. */
@@ -176,7 +199,8 @@ function treeEnsembleAttributes(model: IsolationForest): proto.IAttributeProto[]
   ];
 }
 
-function onnxNode(
+/** A graph node, named after its first output. */
+export function onnxNode(
   opType: string,
   input: string[],
   output: string[],
@@ -190,20 +214,28 @@ function stringAttribute(name: string, value: string): proto.IAttributeProto {
   return { name, type: AttributeType.STRING, s: utf8.encode(value) };
 }
 
-function intAttribute(name: string, value: number): proto.IAttributeProto {
+/** An INT attribute. */
+export function intAttribute(name: string, value: number): proto.IAttributeProto {
   return { name, type: AttributeType.INT, i: value };
 }
 
-function floatScalar(name: string, value: number): proto.ITensorProto {
+/** A float32 scalar initialiser. */
+export function floatScalar(name: string, value: number): proto.ITensorProto {
   return { name, dataType: DataType.FLOAT, dims: [], floatData: [value] };
 }
 
-function int64Scalar(name: string, value: number): proto.ITensorProto {
+/** An int64 scalar initialiser. */
+export function int64Scalar(name: string, value: number): proto.ITensorProto {
   return { name, dataType: DataType.INT64, dims: [], int64Data: [value] };
 }
 
 /** A tensor [N, width] with N symbolic. */
-function tensorInfo(name: string, elemType: number, width: number, docString: string): proto.IValueInfoProto {
+export function tensorInfo(
+  name: string,
+  elemType: number,
+  width: number,
+  docString: string,
+): proto.IValueInfoProto {
   return {
     name,
     docString,

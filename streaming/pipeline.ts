@@ -23,8 +23,11 @@ import { readLines } from './sources/file.js';
 /** A model or other scorer run between enrichment and triage (`model.<name>.score`, …). */
 export interface Scorer {
   readonly name: string;
-  /** Score one event in place; returns why it failed, if it did (the event goes on). */
-  score(event: Event): EventError | undefined;
+  /**
+   * Score a batch of events in place, in one go (one model call per batch). An event that
+   * cannot be scored is marked (`model.<name>.error`) and goes on; it never becomes an error record.
+   */
+  scoreBatch(events: readonly Event[]): Promise<void>;
 }
 
 /** Everything one sensor's records go through after the source. */
@@ -123,13 +126,8 @@ export async function processBatch(
     });
   }
 
-  // Score.
-  for (const scorer of stages.scorers ?? []) {
-    out.events.forEach((event, i) => {
-      const error = scorer.score(event);
-      if (error) fail(error, sources[i] as SourceRecord);
-    });
-  }
+  // Score: each scorer takes the whole batch at once.
+  for (const scorer of stages.scorers ?? []) await scorer.scoreBatch(out.events);
 
   // Triage: marks alerts (threat-intel hits, is_alert) and scores them by the sensor's rules.
   const triage = enricher?.triage;

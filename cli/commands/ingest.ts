@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { checkInputFiles, createLogger, createTelemetry, STDIN, UsageError } from '#core';
+import { checkInputFiles, createLogger, createTelemetry, type Logger, STDIN, UsageError } from '#core';
 import { type AppendResult, loadProfileCache, openLakeWriter } from '#lake';
+import { ModelRegistry, ModelScorer } from '#models';
 import { ProfileCache } from '#stellar';
 import { loadIntelStore, loadStages, type PipelineSummary, type PipelineTotals, runFiles } from '#streaming';
 import { progressLine } from '../progress.js';
@@ -23,6 +24,8 @@ export interface IngestOptions {
   asnDb?: string;
   /** Parse only: skip the sensor's enrichment config. */
   enrich?: boolean;
+  /** Models (by registry name) whose live version scores every event. */
+  score?: readonly string[];
 }
 
 async function lakeProfiles(lake: string): Promise<ProfileCache> {
@@ -34,6 +37,8 @@ async function lakeProfiles(lake: string): Promise<ProfileCache> {
 /** Parse files with a sensor's parser into the lake; prints a summary and returns it. */
 export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   const now = options.now === undefined ? undefined : parseNow(options.now);
+  const profiles = await lakeProfiles(options.lake);
+  const scorers = await modelScorers(options.lake, options.score ?? [], profiles, createLogger('ingest'));
   const stages = loadStages(options.configDir, options.sensor, {
     parser: {
       ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
@@ -46,9 +51,10 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       // Threat intel is what `palisade batch intel load` put in this lake.
       ...(options.enrich === false ? {} : { intel: await loadIntelStore(options.lake) }),
       // And PROFILE_GET reads the profiles already in it.
-      ...(options.enrich === false ? {} : { profiles: await lakeProfiles(options.lake) }),
+      ...(options.enrich === false ? {} : { profiles }),
     },
     noEnrichment: options.enrich === false,
+    ...(scorers.length > 0 ? { scorers } : {}),
   });
   const sensor = { sensor: stages.sensor };
   checkInputFiles(options.files, { stdin: true });
@@ -93,7 +99,41 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
     return summary;
   } finally {
     lake.close();
+    for (const scorer of scorers) await scorer.close();
   }
+}
+
+/**
+ * `--score NAME`: a scorer per model, each following its live version. A model that does not
+ * exist or has no live version is a usage error before anything is read.
+ */
+export async function modelScorers(
+  lake: string | undefined,
+  names: readonly string[],
+  profiles: ProfileCache | undefined,
+  log: Logger,
+): Promise<ModelScorer[]> {
+  if (names.length === 0) return [];
+  if (lake === undefined || profiles === undefined)
+    throw new UsageError('--score needs --lake: models live in the lake');
+  const registry = new ModelRegistry(lake);
+  const scorers: ModelScorer[] = [];
+  for (const name of new Set(names)) {
+    const live = await registry.live(name);
+    if (!live) {
+      const known = (await registry.list()).map((m) => m.name);
+      throw new UsageError(
+        `--score ${name}: ${known.includes(name) ? 'it has no live version (palisade models promote)' : `no such model in ${lake}${known.length ? ` (models: ${known.join(', ')})` : ''}`}`,
+      );
+    }
+    if (live.featureSet === undefined) {
+      throw new UsageError(
+        `--score ${name}: version ${live.version} names no feature set, so events cannot be turned into its rows`,
+      );
+    }
+    scorers.push(new ModelScorer(name, registry, profiles, log));
+  }
+  return scorers;
 }
 
 /** One phrase per table: `bro v3 (+1346 rows, 8 files)` or `bro v0–v13 (+1346 rows in 14 commits, 14 files)`. */

@@ -19,6 +19,7 @@ import {
   type Worker,
 } from '#streaming';
 import { parseDuration } from './batch.js';
+import { modelScorers } from './ingest.js';
 
 /** What every worker command takes (workerOptions in program.ts). */
 interface WorkerCommandOptions {
@@ -43,6 +44,8 @@ export interface StreamCommandOptions extends WorkerCommandOptions {
   lake?: string;
   /** How often to reload those indicators, e.g. 5m. */
   intelRefresh: string;
+  /** Models whose live version scores every event (`--score`, needs `--lake`). */
+  score?: string[];
 }
 
 export interface IndexCommandOptions extends WorkerCommandOptions {
@@ -151,6 +154,7 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
     log.info({ measurements: rows }, 'profiles loaded');
   };
   await loadProfiles();
+  const scorers = await modelScorers(lake, options.score ?? [], profiles, log);
   const sources = {
     ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
     ...(options.asnDb === undefined ? {} : { asnDb: options.asnDb }),
@@ -159,7 +163,10 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   };
   const stages = new Map<string, SensorStages>();
   for (const sensor of sensors)
-    stages.set(topicOf.get(sensor) as string, loadStages(options.config, sensor, { sources }));
+    stages.set(
+      topicOf.get(sensor) as string,
+      loadStages(options.config, sensor, { sources, ...(scorers.length > 0 ? { scorers } : {}) }),
+    );
   // The stream writes these; `pcap` is the capture's and the indexer's.
   const written = [topics.indexing, topics.alerts, topics.errors];
   await ensureTopics(kafka, written, options.partitions);
@@ -201,6 +208,7 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
     await runUntilStopped(worker, health, 'stream');
   } finally {
     if (refresh) clearInterval(refresh);
+    for (const scorer of scorers) await scorer.close();
   }
 }
 

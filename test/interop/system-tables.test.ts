@@ -1,4 +1,4 @@
-// The lake's system tables (alerts, errors, pcap, profiles, alert_actions, threatintel) as other engines
+// The lake's system tables (alerts, errors, pcap, profiles, alert_actions, threatintel, model_registry) as other engines
 // see them: delta-rs (python `deltalake`) and DuckDB (python `duckdb` on the files delta-rs
 // lists) must agree with Palisade's SQL on rows, columns, types and partitions, at the latest
 // and an older version, and after compaction and vacuum. pcap is partitioned by day and hour.
@@ -88,6 +88,19 @@ const ROWS: Record<string, (batch: number, n: number) => Event[]> = {
       source: 'feed.csv',
       valid_until: i % 2 === 0 ? null : T0 + 30 * 86_400_000,
     })),
+  model_registry: (b, n) =>
+    Array.from({ length: n }, (_, i) => ({
+      timestamp: T0 + i * MIN,
+      seq: b * n + i + 1,
+      name: `model-${b}-${i}`,
+      version: 1,
+      action: 'register',
+      actor: 'analyst1',
+      kind: 'isolation-forest',
+      features: ['bytes_in', 'bytes_out'],
+      sha256: '0'.repeat(64),
+      detail: '{}',
+    })),
 };
 
 const TABLES = Object.keys(SYSTEM_TABLES).sort();
@@ -107,7 +120,7 @@ async function engines(
   const script = `
 import sys, json, deltalake, duckdb
 lake, version, tables = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
-KEYS = {'alerts': 'guid', 'errors': 'guid', 'pcap': 'community_id', 'profiles': 'entity', 'alert_actions': 'action_id', 'threatintel': 'indicator'}
+KEYS = {'alerts': 'guid', 'errors': 'guid', 'pcap': 'community_id', 'profiles': 'entity', 'alert_actions': 'action_id', 'threatintel': 'indicator', 'model_registry': 'name'}
 out = {}
 for name in tables:
     dt = deltalake.DeltaTable(f'{lake}/{name}', version=int(version)) if version else deltalake.DeltaTable(f'{lake}/{name}')
@@ -158,6 +171,7 @@ const KEYS: Record<string, string> = {
   profiles: 'entity',
   alert_actions: 'action_id',
   threatintel: 'indicator',
+  model_registry: 'name',
 };
 
 describe('system tables read by delta-rs and DuckDB', () => {

@@ -1,83 +1,35 @@
-// Our Isolation Forest against scikit-learn's, on the same labelled feature rows: per source IP
-// and period, the features the default profiles measure, for normal hosts and for hosts that
-// scan, beacon or exfiltrate. The AUCs must agree within 0.02.
+// Our Isolation Forest against scikit-learn's, on the same labelled features: traffic with
+// injected scans, beacons and exfiltration goes into a lake, the default profiles are rebuilt
+// over it, and the host feature set is read back per source IP and hour. The AUCs of the two
+// forests at finding the attacked host-hours must agree within 0.02.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '#core';
-import { rocAuc, trainIsolationForest } from '#models';
+import { rebuildProfiles } from '#batch';
+import { openLakeWriter } from '#lake';
+import { featureNames, HOST_FEATURES, readFeatureTable, rocAuc, trainIsolationForest } from '#models';
 import { python } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
+import { defaultProfilerConfig, HOUR_MS, labelledTraffic, TRAFFIC_START } from '../helpers/traffic.js';
 
-const FEATURES = ['connections', 'bytes_out', 'bytes_in', 'distinct_peers', 'distinct_ports', 'failed_ratio'];
-
-/** A normal-ish draw: exp of a Gaussian (Box–Muller), since traffic volumes are log-normal. */
-function logNormal(random: () => number, median: number, sigma: number): number {
-  const u = 1 - random();
-  const v = random();
-  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  return median * Math.exp(sigma * z);
-}
-
-/** Feature rows (log-scaled volumes) and labels: 2,400 normal host-periods and 3 × 30 attacks. */
-function fixture(): { rows: number[][]; labels: boolean[] } {
-  const random = seededRandom(9);
-  const rows: number[][] = [];
-  const labels: boolean[] = [];
-  const add = (
-    connections: number,
-    out: number,
-    inn: number,
-    peers: number,
-    ports: number,
-    failed: number,
-    bad: boolean,
-  ) => {
-    rows.push([
-      Math.log1p(connections),
-      Math.log1p(out),
-      Math.log1p(inn),
-      Math.log1p(peers),
-      Math.log1p(ports),
-      failed,
-    ]);
-    labels.push(bad);
+/** Feature rows and labels from 100 hosts over a day, 30 attacks of each kind. */
+async function fixture(): Promise<{ rows: number[][]; labels: boolean[] }> {
+  const traffic = labelledTraffic({ seed: 9 });
+  const lake = join(tempDir('palisade-iforest-'), 'lake');
+  const writer = await openLakeWriter(lake);
+  try {
+    await writer.append('bro', traffic.events);
+  } finally {
+    writer.close();
+  }
+  const window = { from: TRAFFIC_START, to: TRAFFIC_START + traffic.hours * HOUR_MS };
+  await rebuildProfiles(lake, { config: defaultProfilerConfig(), periodMs: HOUR_MS, ...window });
+  const table = await readFeatureTable(lake, HOST_FEATURES, { ...window, periodMs: HOUR_MS });
+  return {
+    rows: table.rows.map((r) => Array.from(r)),
+    labels: table.keys.map((k) => traffic.attacks.has(`${k.entity}\0${k.start}`)),
   };
-  for (let i = 0; i < 2_400; i++) {
-    // Workstations and servers: volumes vary by an order of magnitude between hosts.
-    const connections = Math.round(logNormal(random, 60, 0.9));
-    const peers = Math.max(1, Math.round(connections * (0.1 + 0.3 * random())));
-    add(
-      connections,
-      logNormal(random, connections * 900, 0.8),
-      logNormal(random, connections * 9_000, 0.9),
-      peers,
-      Math.max(1, Math.round(Math.min(peers, 3 + 4 * random()))),
-      Math.min(1, Math.abs(logNormal(random, 0.03, 0.8))),
-      false,
-    );
-  }
-  for (let i = 0; i < 30; i++) {
-    // A scan: many peers and ports, most connections refused, little data.
-    const connections = Math.round(logNormal(random, 400, 0.6));
-    add(
-      connections,
-      connections * 60,
-      connections * 40,
-      connections * 0.6,
-      20 + 200 * random(),
-      0.6 + 0.3 * random(),
-      true,
-    );
-    // A beacon: one peer, one port, small regular exchanges, quite ordinary volumes.
-    const beats = Math.round(logNormal(random, 90, 0.2));
-    add(beats, beats * 300, beats * 500, 1, 1, 0, true);
-    // An exfiltration burst: few connections, far more bytes out than in.
-    const flows = Math.round(logNormal(random, 20, 0.5));
-    add(flows, logNormal(random, 4e9, 0.5), flows * 2_000, 2, 1, 0.01, true);
-  }
-  return { rows, labels };
 }
 
 const SKLEARN = `
@@ -97,9 +49,11 @@ print(json.dumps({"auc": float(np.mean(aucs)), "aucs": [float(a) for a in aucs]}
 
 describe('Isolation Forest against scikit-learn', () => {
   it('reaches the same AUC on labelled scans, beacons and exfiltration (within 0.02)', async () => {
-    const { rows, labels } = fixture();
+    const { rows, labels } = await fixture();
+    expect(labels.filter(Boolean).length).toBe(90);
+    expect(rows.length).toBe(2_400);
     const file = join(tempDir(), 'features.json');
-    writeFileSync(file, JSON.stringify({ features: FEATURES, rows, labels }));
+    writeFileSync(file, JSON.stringify({ features: featureNames(HOST_FEATURES), rows, labels }));
     const sklearn = JSON.parse(await python(SKLEARN, file)) as { auc: number; aucs: number[] };
     // Both sides average five seeds, so the comparison is of the algorithms, not of one draw.
     const ours =

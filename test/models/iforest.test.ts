@@ -227,7 +227,7 @@ describe('exportIsolationForestOnnx run by onnxruntime-node', () => {
     bytes = exportIsolationForestOnnx(models.auto, { featureNames, modelName: 'conn_iforest' });
   });
 
-  it('declares input features float32 [N, 6] and outputs score, decision, label', async () => {
+  it('declares input features float32 [N, 6] and outputs anomaly, score, decision, label', async () => {
     const decoded = onnx.ModelProto.decode(bytes);
     expect(Number(decoded.irVersion)).toBe(8);
     expect(decoded.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([
@@ -241,6 +241,7 @@ describe('exportIsolationForestOnnx run by onnxruntime-node', () => {
     expect(type?.elemType).toBe(onnx.TensorProto.DataType.FLOAT);
     expect(type?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 6]);
     expect(graph.output.map((o) => [o.name, o.type?.tensorType?.elemType])).toEqual([
+      ['anomaly', onnx.TensorProto.DataType.FLOAT],
       ['score', onnx.TensorProto.DataType.FLOAT],
       ['decision', onnx.TensorProto.DataType.FLOAT],
       ['label', onnx.TensorProto.DataType.INT64],
@@ -252,7 +253,7 @@ describe('exportIsolationForestOnnx run by onnxruntime-node', () => {
 
     const session = await ort.InferenceSession.create(bytes);
     expect(session.inputNames).toEqual(['features']);
-    expect(session.outputNames).toEqual(['score', 'decision', 'label']);
+    expect(session.outputNames).toEqual(['anomaly', 'score', 'decision', 'label']);
   });
 
   for (const [name, model] of Object.entries(models)) {
@@ -265,6 +266,13 @@ describe('exportIsolationForestOnnx run by onnxruntime-node', () => {
       expect(label.data).toBeInstanceOf(BigInt64Array);
       expect(onThreshold.length).toBeGreaterThan(500);
       expect(maxDiff(score.data as Float32Array, model.scoreSamples(all))).toBeLessThan(1e-5);
+      const anomaly = (out.anomaly as ort.Tensor).data as Float32Array;
+      expect(
+        maxDiff(
+          anomaly,
+          Array.from(model.scoreSamples(all), (s) => -s),
+        ),
+      ).toBeLessThan(1e-5);
       expect(maxDiff(decision.data as Float32Array, model.decisionFunction(all))).toBeLessThan(1e-5);
       expect(Array.from(label.data as BigInt64Array, Number)).toEqual(Array.from(model.predict(all)));
     });
