@@ -5,8 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rebuildProfiles } from '#batch';
-import { openLakeWriter, openSql } from '#lake';
+import { openSql } from '#lake';
 import {
   featureNames,
   HOST_FEATURES,
@@ -17,14 +16,7 @@ import {
 } from '#models';
 import { palisade } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import {
-  defaultProfilerConfig,
-  HOUR_MS,
-  labelledTraffic,
-  TRAFFIC_START,
-  type Traffic,
-  zeekConnLine,
-} from '../helpers/traffic.js';
+import { HOUR_MS, TRAFFIC_START, type Traffic, zeekConnLine } from '../helpers/traffic.js';
 
 const dir = tempDir('palisade-train-');
 const lake = join(dir, 'lake');
@@ -36,20 +28,9 @@ const spec = (version: number): ModelSpec =>
   JSON.parse(readFileSync(join(lake, 'models', 'hosts', String(version), 'model.json'), 'utf8')) as ModelSpec;
 
 beforeAll(async () => {
-  traffic = labelledTraffic({ seed: 11, hosts: 60, hours: 12, attacks: 12 });
-  to = new Date(TRAFFIC_START + traffic.hours * HOUR_MS).toISOString();
-  const writer = await openLakeWriter(lake);
-  try {
-    await writer.append('bro', traffic.events);
-  } finally {
-    writer.close();
-  }
-  await rebuildProfiles(lake, {
-    config: defaultProfilerConfig(),
-    periodMs: HOUR_MS,
-    from: TRAFFIC_START,
-    to: TRAFFIC_START + traffic.hours * HOUR_MS,
-  });
+  const made = await trafficLake(lake, { seed: 11, hosts: 60, hours: 12, attacks: 12 });
+  traffic = made.traffic;
+  to = new Date(made.to).toISOString();
   // The attacked host-hours, as `--labels` takes them.
   writeFileSync(join(dir, 'labels.csv'), [...traffic.attacks].map((k) => k.replace('\0', ',')).join('\n'));
 }, 120_000);

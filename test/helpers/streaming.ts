@@ -320,29 +320,59 @@ export async function landedRows(lake: string): Promise<number> {
   return n;
 }
 
-/** guids of the committed messages on a topic (read_committed, from the start, until quiet). */
-export async function topicGuids(bootstrap: string, topic: string, expected: number): Promise<string[]> {
+/** A committed message of a topic, decoded. */
+export interface TopicMessage {
+  partition: number;
+  offset: number;
+  event: Record<string, unknown>;
+}
+
+/** A consumer reading a topic's committed messages from the start, as they come. */
+export interface TopicReader {
+  readonly messages: TopicMessage[];
+  /** Wait until at least `count` messages are in and the topic has been quiet for `quietMs`. */
+  settle(count: number, timeoutMs?: number, quietMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function readTopic(bootstrap: string, topic: string): Promise<TopicReader> {
   const kafka = new Kafka({ clientId: 'palisade-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `check-${topic}-${Date.now()}`, readUncommitted: false });
-  const guids: string[] = [];
+  const messages: TopicMessage[] = [];
   let last = Date.now();
   await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      messages.push({
+        partition,
+        offset: Number(message.offset),
+        event: JSON.parse(message.value?.toString('utf8') ?? '{}') as Record<string, unknown>,
+      });
+      last = Date.now();
+    },
+  });
+  return {
+    messages,
+    settle: async (count, timeoutMs = 120_000, quietMs = 3000) => {
+      const until = Date.now() + timeoutMs;
+      while (!(messages.length >= count && Date.now() - last > quietMs) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    close: () => consumer.disconnect(),
+  };
+}
+
+/** guids of the committed messages on a topic (read_committed, from the start, until quiet). */
+export async function topicGuids(bootstrap: string, topic: string, expected: number): Promise<string[]> {
+  const reader = await readTopic(bootstrap, topic);
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        guids.push((JSON.parse(message.value?.toString('utf8') ?? '{}') as { guid?: string }).guid ?? '');
-        last = Date.now();
-      },
-    });
-    const until = Date.now() + 120_000;
-    while (!(guids.length >= expected && Date.now() - last > 3000) && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await reader.settle(expected);
+    return reader.messages.map((m) => (m.event.guid as string | undefined) ?? '');
   } finally {
-    await consumer.disconnect();
+    await reader.close();
   }
-  return guids;
 }
 
 /** guids of the events in the lake's sensor tables. */

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rebuildProfiles } from '#batch';
 import { type Event, type ProfilerConfig, profilerConfigSchema, seededRandom } from '#core';
+import { openLakeWriter } from '#lake';
 import { ROOT } from './cli.js';
 
 /**
@@ -17,7 +19,9 @@ export interface Traffic {
   events: Event[];
   /** `${ip}\0${period start}` of the attacked host-periods. */
   attacks: Set<string>;
-  /** Hours covered, from TRAFFIC_START. */
+  /** The first hour's start (TRAFFIC_START unless given). */
+  start: number;
+  /** Hours covered, from `start`. */
   hours: number;
   hosts: string[];
 }
@@ -28,6 +32,8 @@ export interface TrafficOptions {
   hours?: number;
   /** Attacks of each kind. */
   attacks?: number;
+  /** The first hour's start, epoch ms on an hour (default TRAFFIC_START). */
+  start?: number;
 }
 
 /** exp of a Gaussian (Box–Muller): traffic volumes are log-normal. */
@@ -42,6 +48,7 @@ const COMMON_PORTS = [443, 443, 443, 80, 53, 22, 445, 8080];
 export function labelledTraffic(options: TrafficOptions = {}): Traffic {
   const random = seededRandom(options.seed ?? 7);
   const hours = options.hours ?? 24;
+  const first = options.start ?? TRAFFIC_START;
   const hostCount = options.hosts ?? 100;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const hosts = Array.from({ length: hostCount }, (_, i) => `10.1.${Math.floor(i / 200)}.${(i % 200) + 10}`);
@@ -82,7 +89,7 @@ export function labelledTraffic(options: TrafficOptions = {}): Traffic {
       for (let c = 0; c < n; c++) {
         const failed = random() < failRate;
         conn(
-          TRAFFIC_START + h * HOUR_MS + random() * HOUR_MS,
+          first + h * HOUR_MS + random() * HOUR_MS,
           host,
           pick(usual),
           pick(COMMON_PORTS),
@@ -99,7 +106,7 @@ export function labelledTraffic(options: TrafficOptions = {}): Traffic {
   const attack = (inject: (host: string, start: number) => void) => {
     for (;;) {
       const host = pick(hosts);
-      const start = TRAFFIC_START + Math.floor(random() * hours) * HOUR_MS;
+      const start = first + Math.floor(random() * hours) * HOUR_MS;
       const key = `${host}\0${start}`;
       if (attacks.has(key)) continue;
       attacks.add(key);
@@ -139,7 +146,7 @@ export function labelledTraffic(options: TrafficOptions = {}): Traffic {
     });
   }
   events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
-  return { events, attacks, hours, hosts };
+  return { events, attacks, start: first, hours, hosts };
 }
 
 /** The default profiler config (config/profiler.json), parsed. */
@@ -163,4 +170,22 @@ export function zeekConnLine(event: Event): string {
       conn_state: event.conn_state,
     },
   });
+}
+
+/** A lake holding labelled traffic in its `bro` table and the default profiles, hourly, over it. */
+export async function trafficLake(
+  lake: string,
+  options: TrafficOptions = {},
+): Promise<{ traffic: Traffic; from: number; to: number }> {
+  const traffic = labelledTraffic(options);
+  const writer = await openLakeWriter(lake);
+  try {
+    await writer.append('bro', traffic.events);
+  } finally {
+    writer.close();
+  }
+  const from = traffic.start;
+  const to = traffic.start + traffic.hours * HOUR_MS;
+  await rebuildProfiles(lake, { config: defaultProfilerConfig(), periodMs: HOUR_MS, from, to });
+  return { traffic, from, to };
 }

@@ -22,16 +22,16 @@ describe('Python venv', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-venv-test-'));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('imports deltalake, duckdb, pyarrow, pytest, communityid, stix2 and scikit-learn at the pinned versions', async () => {
+  it('imports deltalake, duckdb, pyarrow, pytest, communityid, stix2, scikit-learn, skl2onnx and onnx at the pinned versions', async () => {
     const out = await python(
       [
         'import json, sys',
         'import importlib.metadata as md',
-        'import deltalake, duckdb, pyarrow, pytest, communityid, stix2, sklearn',
+        'import deltalake, duckdb, pyarrow, pytest, communityid, stix2, sklearn, skl2onnx, onnx',
         'print(json.dumps({"python": sys.version.split()[0], "deltalake": deltalake.__version__,',
         '  "duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__, "pytest": pytest.__version__,',
         '  "communityid": md.version("communityid"), "stix2": stix2.__version__,',
-        '  "scikit-learn": sklearn.__version__}))',
+        '  "scikit-learn": sklearn.__version__, "skl2onnx": skl2onnx.__version__, "onnx": onnx.__version__}))',
       ].join('\n'),
     );
     const versions = JSON.parse(out) as Record<string, string>;
@@ -45,9 +45,11 @@ describe('Python venv', () => {
       'communityid',
       'deltalake',
       'duckdb',
+      'onnx',
       'pyarrow',
       'pytest',
       'scikit-learn',
+      'skl2onnx',
       'stix2',
     ]);
     for (const [name, version] of Object.entries(pinned)) {

@@ -4,39 +4,20 @@
 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rebuildProfiles } from '#batch';
-import { loadProfileCache, openLakeWriter } from '#lake';
+import { loadProfileCache } from '#lake';
 import { cachedFeatureRow, type FeatureTable, featureNames, HOST_FEATURES, readFeatureTable } from '#models';
 import { ProfileCache } from '#stellar';
 import { tempDir } from '../helpers/tmp.js';
-import {
-  defaultProfilerConfig,
-  HOUR_MS,
-  labelledTraffic,
-  TRAFFIC_START,
-  type Traffic,
-} from '../helpers/traffic.js';
+import { HOUR_MS, TRAFFIC_START, type Traffic } from '../helpers/traffic.js';
 
 const lake = join(tempDir('palisade-features-'), 'lake');
 let traffic: Traffic;
 let table: FeatureTable;
 
 beforeAll(async () => {
-  traffic = labelledTraffic({ seed: 3, hosts: 30, hours: 8, attacks: 4 });
-  const writer = await openLakeWriter(lake);
-  try {
-    await writer.append('bro', traffic.events);
-  } finally {
-    writer.close();
-  }
-  const end = TRAFFIC_START + traffic.hours * HOUR_MS;
-  await rebuildProfiles(lake, {
-    config: defaultProfilerConfig(),
-    periodMs: HOUR_MS,
-    from: TRAFFIC_START,
-    to: end,
-  });
-  table = await readFeatureTable(lake, HOST_FEATURES, { from: TRAFFIC_START, to: end, periodMs: HOUR_MS });
+  const made = await trafficLake(lake, { seed: 3, hosts: 30, hours: 8, attacks: 4 });
+  traffic = made.traffic;
+  table = await readFeatureTable(lake, HOST_FEATURES, { from: made.from, to: made.to, periodMs: HOUR_MS });
 }, 120_000);
 
 describe('host features from the profiles table', () => {

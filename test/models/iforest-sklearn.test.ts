@@ -6,26 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rebuildProfiles } from '#batch';
-import { openLakeWriter } from '#lake';
 import { featureNames, HOST_FEATURES, readFeatureTable, rocAuc, trainIsolationForest } from '#models';
 import { python } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
-import { defaultProfilerConfig, HOUR_MS, labelledTraffic, TRAFFIC_START } from '../helpers/traffic.js';
+import { HOUR_MS } from '../helpers/traffic.js';
 
 /** Feature rows and labels from 100 hosts over a day, 30 attacks of each kind. */
 async function fixture(): Promise<{ rows: number[][]; labels: boolean[] }> {
-  const traffic = labelledTraffic({ seed: 9 });
   const lake = join(tempDir('palisade-iforest-'), 'lake');
-  const writer = await openLakeWriter(lake);
-  try {
-    await writer.append('bro', traffic.events);
-  } finally {
-    writer.close();
-  }
-  const window = { from: TRAFFIC_START, to: TRAFFIC_START + traffic.hours * HOUR_MS };
-  await rebuildProfiles(lake, { config: defaultProfilerConfig(), periodMs: HOUR_MS, ...window });
-  const table = await readFeatureTable(lake, HOST_FEATURES, { ...window, periodMs: HOUR_MS });
+  const { traffic, from, to } = await trafficLake(lake, { seed: 9 });
+  const table = await readFeatureTable(lake, HOST_FEATURES, { from, to, periodMs: HOUR_MS });
   return {
     rows: table.rows.map((r) => Array.from(r)),
     labels: table.keys.map((k) => traffic.attacks.has(`${k.entity}\0${k.start}`)),
