@@ -138,7 +138,9 @@ describe('a scikit-learn model converted with skl2onnx', () => {
         'SELECT ip_src_addr, timestamp, model.skl.score AS score, model.skl.version AS version FROM bro WHERE model IS NOT NULL',
       );
       expect(scored.length).toBe(
-        traffic.events.filter((e) => (e.timestamp as number) >= keys[0]!.start + HOUR_MS).length,
+        traffic.events.filter(
+          (e) => (e.timestamp as number) >= (keys[0] as { start: number }).start + HOUR_MS,
+        ).length,
       );
       for (const row of scored) {
         const previous = Math.floor(Number(row.timestamp) / HOUR_MS) * HOUR_MS - HOUR_MS;

@@ -30,7 +30,13 @@ describe('stream --score with promote and rollback', () => {
     const lake = join(dir, 'lake');
     // Recent traffic: the stream keeps the last 14 days of profiles in memory.
     const start = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 8 * HOUR_MS;
-    const { traffic, from, to } = await trafficLake(lake, { seed: 31, hosts: 40, hours: 6, attacks: 6, start });
+    const { traffic, from, to } = await trafficLake(lake, {
+      seed: 31,
+      hosts: 40,
+      hours: 6,
+      attacks: 6,
+      start,
+    });
     const train = (seed: number, promote: boolean) =>
       trainModel(lake, {
         name: 'hosts',
@@ -99,7 +105,11 @@ describe('stream --score with promote and rollback', () => {
     let reader: TopicReader | undefined;
     try {
       // The stream creates its output topics as it starts.
-      await waitFor(async () => stream.output().includes('stream: group'), 60_000, () => stream.output());
+      await waitFor(
+        async () => stream.output().includes('stream: group'),
+        60_000,
+        () => stream.output(),
+      );
       reader = await readTopic(bootstrap, `${prefix}indexing`);
       const landed = (n: number) =>
         waitFor(
