@@ -12,6 +12,7 @@ import {
   type LatencyFigures,
 } from './kafka-bench.js';
 import { benchLakeWrite, type LakeWriteFigures } from './lake-write.js';
+import { benchModels, type ModelsFigures, modelsHeadline } from './models-bench.js';
 import { benchParseSensors, JSON_PARSE_TARGET, type ParseFigures } from './parse-sensors.js';
 import { benchPcap, type PcapFigures, pcapHeadline } from './pcap-bench.js';
 import {
@@ -62,6 +63,7 @@ const CASES = [
   'query',
   'pcap',
   'profile',
+  'models',
 ] as const;
 type CaseName = (typeof CASES)[number];
 /** The results table's order (the Kafka cases share one entry). */
@@ -77,6 +79,7 @@ const TABLE_ORDER: readonly CaseName[] = [
   'intel-rss',
   'pcap',
   'profile',
+  'models',
 ];
 
 const USAGE = `usage: node dist/bench/main.js [--rows N] [--query-rows N] [--quick] [--only CASES] [--out FILE]
@@ -138,6 +141,8 @@ const PCAP_RUNS = 3;
 const PROFILE_EVENTS = 1_000_000;
 const QUICK_PROFILE_EVENTS = 200_000;
 const PROFILE_RUNS = 3;
+/** Timed runs per variant of the models case (13). */
+const MODELS_RUNS = 5;
 
 interface Options {
   rows: number;
@@ -242,6 +247,7 @@ interface Figures {
   intelRss?: IntelRssFigures;
   pcap?: PcapFigures;
   profile?: ProfileFigures;
+  models?: ModelsFigures;
 }
 
 async function main(): Promise<number> {
@@ -378,6 +384,15 @@ async function main(): Promise<number> {
       figures.profile = profile.figures;
       checks.push(...profile.checks);
     }
+    if (runs('models')) {
+      log(
+        `case 13: models, ${n(options.pipelineLines)} pipeline lines (warm-up + ${MODELS_RUNS} runs per variant) …`,
+      );
+      const models = await benchModels(options.pipelineLines, MODELS_RUNS, work, log);
+      caseRows.set('models', models.rows);
+      figures.models = models.figures;
+      checks.push(...models.checks);
+    }
     log('done');
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -428,6 +443,7 @@ function headline(r: Figures): string[] {
     r.intelRss && intelRssHeadline(r.intelRss),
     r.pcap && pcapHeadline(r.pcap),
     r.profile && profileHeadline(r.profile),
+    r.models && modelsHeadline(r.models),
   ].filter((x): x is string[] => x !== undefined);
   return sections.flatMap((lines, i) => (i === 0 ? lines : ['', ...lines]));
 }
@@ -710,6 +726,7 @@ function settings(options: Options): string[] {
     ...on('intel-rss', `${n(INTEL_INDICATORS)} indicators`),
     ...on('pcap', `${n(options.pcapPackets)} packets`),
     ...on('profile', `${n(options.profileEvents)} profiler events`),
+    ...on('models', `${n(options.pipelineLines)} model-scoring pipeline lines`),
   ];
 }
 
@@ -921,6 +938,17 @@ sensor table; \`rebuildProfiles\` (what \`palisade batch profile\` runs) compute
 geo and threat-intel enrichment, triage) on ${options.pipelineLines.toLocaleString('en-US')} Zeek conn lines, with and without a
 \`StreamProfiler\` applying \`config/profiler.json\` to every event and flushing as it goes. Memory per entity is the heap
 after a full GC, before and after ${(100_000).toLocaleString('en-US')} distinct source IPs each took one event in one period.`,
+    ],
+    [
+      'models',
+      `**13. Models.** An Isolation Forest of 100 trees trained in TypeScript on 4,096 synthetic rows of the 7 host features,
+exported to ONNX and registered. ONNX Runtime (\`ModelSession.score\`, what the stream, the CLI and the API call) scores
+16,384 rows in batches of 1, 64 and 1024 against the TypeScript forest's \`scoreSamples\` on the same rows in one call;
+the scores must agree within 1e-5. The stream's cost is case 7's in-memory stages on
+${options.pipelineLines.toLocaleString('en-US')} Zeek conn lines with and without the model stage (\`ModelScorer\`), which scores each
+event on its source IP's features for the last closed 15-minute period from a profile cache filled by the default
+profiles over the same events, one ONNX call per ${(2_000).toLocaleString('en-US')} records at most (scores are kept per entity and
+period); the two variants are timed in turns.`,
     ],
   ];
 }

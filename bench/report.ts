@@ -24,6 +24,35 @@ export interface MeasureOptions<T> {
   after?: (run: number) => Promise<void> | void;
 }
 
+/**
+ * Time two variants in turns (a, b, a, b, …) after one warm-up each, so a busy neighbour or a
+ * growing heap weighs on both alike: the fair way to compare a pipeline with and without a stage.
+ */
+export async function measurePair<A, B>(
+  runs: number,
+  a: () => Promise<A> | A,
+  b: () => Promise<B> | B,
+): Promise<[Timing<A>, Timing<B>]> {
+  const timings: [Timing<A>, Timing<B>] = [
+    { runs: [], median: 0, values: [] },
+    { runs: [], median: 0, values: [] },
+  ];
+  const time = async <T>(run: () => Promise<T> | T, into: Timing<T>, keep: boolean) => {
+    const start = performance.now();
+    const value = await run();
+    if (keep) {
+      into.runs.push(performance.now() - start);
+      into.values.push(value);
+    }
+  };
+  for (let i = -1; i < runs; i++) {
+    await time(a, timings[0], i >= 0);
+    await time(b, timings[1], i >= 0);
+  }
+  for (const t of timings) t.median = median(t.runs);
+  return timings;
+}
+
 /** Warm up once, then time `runs` runs; the median is the figure reported. */
 export async function measure<T>(options: MeasureOptions<T>): Promise<Timing<T>> {
   const runs: number[] = [];

@@ -5,11 +5,15 @@ import type { ModelRegistry } from './registry/registry.js';
 import { ModelSession } from './session.js';
 import { modelField } from './spec.js';
 
+/** Scores kept per entity and period before the memo starts afresh. */
+const MAX_KNOWN = 200_000;
+
 /**
  * Scores the stream's events with the live version of a registered model, in process. Each
  * batch of events is scored with one ONNX Runtime call: an event's row is its entity's features
  * for the last closed period, read from the stream's profile cache (events of one entity and
- * period share a row, computed once).
+ * period share a row, computed once). Those scores are remembered until the version or the
+ * profile cache changes, so an entity's later events in the same period cost a map lookup.
  *
  * Before each batch the scorer asks the registry whether anything changed (a directory listing);
  * after a promote or rollback it opens the new live version and only then drops the old one, so
@@ -26,6 +30,12 @@ export class ModelScorer {
   /** Why there is no session (no live version, a broken model), written on each event. */
   private unavailable: string | undefined;
   private readonly fields: { score: string; version: string; error: string };
+  /** Scores already computed, by entity and period; null: no features for it. */
+  private known: { version: number; generation: number; scores: Map<string, number | null> } = {
+    version: -1,
+    generation: -1,
+    scores: new Map(),
+  };
 
   constructor(
     name: string,
@@ -119,44 +129,59 @@ export class ModelScorer {
       for (const event of events) event[this.fields.error] = reason;
       return;
     }
+    const version = session.spec.version;
+    // An entity's features for a closed period do not change until the profile cache does, so
+    // neither does its score: scores are kept per entity and period for this version and cache.
+    const generation = this.profiles.generation;
+    if (this.known.version !== version || this.known.generation !== generation || this.known.scores.size > MAX_KNOWN) {
+      this.known = { version, generation, scores: new Map() };
+    }
+    const known = this.known.scores;
     const width = session.featureCount;
-    const rowOf = new Int32Array(events.length).fill(-1);
-    // Entity and period → its row, or -1 when the cache has no measurement for it.
+    // Events whose entity and period are not known yet, and the rows to score for them.
+    const pending: { event: Event; key: string }[] = [];
     const rowIndex = new Map<string, number>();
     let rows = 0;
     let values = new Float32Array(Math.max(1, Math.min(events.length, 1024)) * width);
-    events.forEach((event, i) => {
+    for (const event of events) {
       const entity = event[set.entity];
       const at = event.timestamp;
-      if (typeof entity !== 'string' || typeof at !== 'number') return;
+      if (typeof entity !== 'string' || typeof at !== 'number') continue;
       const key = `${entity}\0${Math.floor(at / periodMs)}`;
-      let row = rowIndex.get(key);
-      if (row === undefined) {
-        if ((rows + 1) * width > values.length) {
-          const grown = new Float32Array(values.length * 2);
-          grown.set(values);
-          values = grown;
+      const score = known.get(key);
+      if (score !== undefined) {
+        if (score !== null) {
+          event[this.fields.score] = score;
+          event[this.fields.version] = version;
         }
-        row = cachedFeatureRow(set, this.profiles, entity, at, periodMs, values, rows * width) ? rows++ : -1;
-        rowIndex.set(key, row);
+        continue;
       }
-      rowOf[i] = row;
-    });
+      pending.push({ event, key });
+      if (rowIndex.has(key)) continue;
+      if ((rows + 1) * width > values.length) {
+        const grown = new Float32Array(values.length * 2);
+        grown.set(values);
+        values = grown;
+      }
+      const found = cachedFeatureRow(set, this.profiles, entity, at, periodMs, values, rows * width);
+      rowIndex.set(key, found ? rows++ : -1);
+    }
+    if (pending.length === 0) return;
     let scores: Float32Array;
     try {
       scores = await session.score(values.subarray(0, rows * width), rows);
     } catch (error) {
       const message = (error as Error).message;
-      for (const event of events) event[this.fields.error] = message;
+      for (const { event } of pending) event[this.fields.error] = message;
       return;
     }
-    const version = session.spec.version;
-    events.forEach((event, i) => {
-      const row = rowOf[i] as number;
-      if (row < 0) return;
+    for (const [key, row] of rowIndex) known.set(key, row < 0 ? null : (scores[row] as number));
+    for (const { event, key } of pending) {
+      const row = rowIndex.get(key) as number;
+      if (row < 0) continue;
       event[this.fields.score] = scores[row] as number;
       event[this.fields.version] = version;
-    });
+    }
   }
 
   async close(): Promise<void> {

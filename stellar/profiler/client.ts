@@ -37,6 +37,12 @@ const seriesKey = (profile: string, entity: string, groups: readonly string[], p
 export class ProfileCache {
   private readonly series = new Map<string, Map<number, string>>();
   private count = 0;
+  private changes = 0;
+
+  /** A number that changes whenever the cache's content does: readers that derive values from it know when to recompute. */
+  get generation(): number {
+    return this.changes;
+  }
 
   /** Keep a measurement: its `value` text as the `profiles` table stores it. */
   put(key: MeasurementKey, value: string): void {
@@ -48,6 +54,7 @@ export class ProfileCache {
     }
     if (!periods.has(key.start)) this.count++;
     periods.set(key.start, value);
+    this.changes++;
   }
 
   get(key: MeasurementKey): Value | undefined {
@@ -64,6 +71,7 @@ export class ProfileCache {
         if (s < start) {
           periods.delete(s);
           this.count--;
+          this.changes++;
         }
       }
       if (periods.size === 0) this.series.delete(k);
@@ -79,6 +87,7 @@ export class ProfileCache {
     this.series.clear();
     for (const [k, periods] of other.series) this.series.set(k, periods);
     this.count = other.count;
+    this.changes++;
   }
 }
 
