@@ -55,3 +55,14 @@ export { ModelScorer } from './scorer.js';
 export { MAX_SCORE_ROWS, ModelSession, onnxSignature, type ScoreResponse, scoreRequest } from './session.js';
 /** model.json: the contract between a registered model and whoever scores it. */
 export { MODEL_NAME, type ModelSpec, modelField, modelSpecSchema, parseModelSpec } from './spec.js';
+/**
+ * MODEL_SCORE, MAAS_GET_ENDPOINT and MAAS_MODEL_APPLY for Stellar: synchronous calls into a worker
+ * thread that scores in process or over Palisade's HTTP API, with the caches on the caller's side.
+ */
+export {
+  type FeatureMap,
+  type ModelApplyResult,
+  type ModelEndpoint,
+  ModelFunctions,
+  type ModelFunctionsOptions,
+} from './sync-client.js';

@@ -133,7 +133,11 @@ export class ModelScorer {
     // An entity's features for a closed period do not change until the profile cache does, so
     // neither does its score: scores are kept per entity and period for this version and cache.
     const generation = this.profiles.generation;
-    if (this.known.version !== version || this.known.generation !== generation || this.known.scores.size > MAX_KNOWN) {
+    if (
+      this.known.version !== version ||
+      this.known.generation !== generation ||
+      this.known.scores.size > MAX_KNOWN
+    ) {
       this.known = { version, generation, scores: new Map() };
     }
     const known = this.known.scores;

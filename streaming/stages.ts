@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadJsonConfig, type SensorEnrichmentConfig, sensorEnrichmentConfigSchema } from '#core';
+import type { ModelFunctions } from '#models';
 import type { ProfileCache } from '#stellar';
 import { AsnDatabase } from './enrich/asn.js';
 import { ReverseDns, type ReverseDnsOptions } from './enrich/dns.js';
@@ -29,6 +30,12 @@ export interface StageSources {
   profiles?: ProfileCache;
   /** False: no reverse-DNS lookups (a replay of history keeps the names it stored). */
   dns?: false;
+  /**
+   * The lake's models for MODEL_SCORE, MAAS_GET_ENDPOINT and MAAS_MODEL_APPLY in the sensor's
+   * rules (its worker thread starts on the first call; `maas.url` in global.json points
+   * MAAS_GET_ENDPOINT at the HTTP API).
+   */
+  models?: ModelFunctions;
 }
 
 export interface LoadStagesOptions {
@@ -83,6 +90,7 @@ export function loadStages(configDir: string, sensor: string, options: LoadStage
       intel: sources.intel ?? new IntelStore().freeze(),
       ...(sources.values ? { values: sources.values } : {}),
       ...(sources.profiles ? { profiles: sources.profiles } : {}),
+      ...(sources.models ? { models: sources.models } : {}),
       ...(globals ? { globals } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { checkInputFiles, createLogger, createTelemetry, type Logger, STDIN, UsageError } from '#core';
 import { type AppendResult, loadProfileCache, openLakeWriter } from '#lake';
-import { ModelRegistry, ModelScorer } from '#models';
+import { ModelFunctions, ModelRegistry, ModelScorer } from '#models';
 import { ProfileCache } from '#stellar';
 import { loadIntelStore, loadStages, type PipelineSummary, type PipelineTotals, runFiles } from '#streaming';
 import { progressLine } from '../progress.js';
@@ -39,6 +39,11 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   const now = options.now === undefined ? undefined : parseNow(options.now);
   const profiles = await lakeProfiles(options.lake);
   const scorers = await modelScorers(options.lake, options.score ?? [], profiles, createLogger('ingest'));
+  // MODEL_SCORE and MAAS_* in the sensor's rules; its worker thread starts only if a rule calls one.
+  const models =
+    options.enrich === false
+      ? undefined
+      : new ModelFunctions({ lake: options.lake, log: createLogger('ingest') });
   const stages = loadStages(options.configDir, options.sensor, {
     parser: {
       ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
@@ -52,6 +57,7 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       ...(options.enrich === false ? {} : { intel: await loadIntelStore(options.lake) }),
       // And PROFILE_GET reads the profiles already in it.
       ...(options.enrich === false ? {} : { profiles }),
+      ...(models ? { models } : {}),
     },
     noEnrichment: options.enrich === false,
     ...(scorers.length > 0 ? { scorers } : {}),
@@ -100,6 +106,7 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   } finally {
     lake.close();
     for (const scorer of scorers) await scorer.close();
+    models?.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { createLogger, createTelemetry, InfraError, type Telemetry, UsageError } from '#core';
 import { loadProfileCache, openLakeWriter } from '#lake';
+import { ModelFunctions } from '#models';
 import { ProfileCache, ProfileCompileError } from '#stellar';
 import {
   ensureTopics,
@@ -155,11 +156,14 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   };
   await loadProfiles();
   const scorers = await modelScorers(lake, options.score ?? [], profiles, log);
+  // MODEL_SCORE and MAAS_* in the sensors' rules; its worker thread starts only if a rule calls one.
+  const models = lake === undefined ? undefined : new ModelFunctions({ lake, log });
   const sources = {
     ...(options.geoDb === undefined ? {} : { geoDb: options.geoDb }),
     ...(options.asnDb === undefined ? {} : { asnDb: options.asnDb }),
     ...(intel ? { intel } : {}),
     ...(profiles ? { profiles } : {}),
+    ...(models ? { models } : {}),
   };
   const stages = new Map<string, SensorStages>();
   for (const sensor of sensors)
@@ -209,6 +213,7 @@ export async function stream(options: StreamCommandOptions): Promise<void> {
   } finally {
     if (refresh) clearInterval(refresh);
     for (const scorer of scorers) await scorer.close();
+    models?.close();
   }
 }
 

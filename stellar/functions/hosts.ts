@@ -183,6 +183,22 @@ export const HOST_FUNCTIONS: readonly FunctionDef[] = [
     returns: 'the map the model returns, or null when the call fails',
   }),
   host({
+    name: 'MODEL_SCORE',
+    family: 'models',
+    description:
+      "Scores a map of features with the live version of a model in the lake's registry (Palisade's).",
+    params: [
+      { name: 'model_name', description: 'the name of the registered model' },
+      {
+        name: 'features',
+        description:
+          "a map of feature → number (or null); keys that are not the model's features are ignored",
+      },
+    ],
+    returns:
+      'the score, a double; null when the model has no live version, a feature is missing or scoring fails',
+  }),
+  host({
     name: 'REST_GET',
     family: 'rest',
     description: 'Sends an HTTP GET and parses the JSON response.',

@@ -4,9 +4,11 @@ import {
   type Event,
   type EventError,
   type FieldValue,
+  PalisadeError,
   type SensorEnrichmentConfig,
   triageConfigSchema,
 } from '#core';
+import type { ModelFunctions } from '#models';
 import {
   bindHosts,
   bindProfilerClient,
@@ -92,6 +94,11 @@ export interface EnrichmentSources {
   globals?: Readonly<Record<string, unknown>>;
   /** Profile measurements for PROFILE_GET in enrichment and triage rules (from the `profiles` table). */
   profiles?: ProfileCache;
+  /**
+   * The lake's models for MODEL_SCORE, MAAS_GET_ENDPOINT and MAAS_MODEL_APPLY; the global
+   * config's `maas.url` (Palisade's API base URL) makes MAAS_GET_ENDPOINT point at the HTTP API.
+   */
+  models?: ModelFunctions;
 }
 
 export interface Enricher {
@@ -128,7 +135,7 @@ export function buildEnrichment(
   const problems: ConfigProblem[] = [];
   const enrichmentTable = sources.tables?.enrichment ?? 'enrichment';
   const threatTable = sources.tables?.threatIntel ?? 'threatintel';
-  const functions = hostFunctions(sources, enrichmentTable, threatTable);
+  const functions = hostFunctions(sources, enrichmentTable, threatTable, file, problems);
   const knownHosts = hostTable(sources.globals?.['enrichment.host.known_hosts'], file, problems);
 
   const side = (name: Side) => {
@@ -383,11 +390,16 @@ function safeJson(text: string): unknown {
 const texts = (args: readonly Value[]): string[] =>
   args.map((a) => (a === null || a === undefined ? '' : toJavaString(a)));
 
-/** The Stellar library with GEO_GET, ENRICHMENT_GET and ENRICHMENT_EXISTS bound to the sources. */
+/**
+ * The Stellar library with GEO_GET, ENRICHMENT_GET, ENRICHMENT_EXISTS, the profiler client and
+ * the model functions bound to the sources.
+ */
 function hostFunctions(
   sources: EnrichmentSources,
   enrichmentTable: string,
   threatTable: string,
+  file: string,
+  problems: ConfigProblem[],
 ): FunctionRegistry {
   const hosts: Record<string, HostImplementation> = {
     ENRICHMENT_GET: (args) => {
@@ -404,6 +416,33 @@ function hostFunctions(
     },
   };
   if (sources.geo) hosts.GEO_GET = geoGet(sources.geo);
+  if (sources.models) Object.assign(hosts, modelHosts(sources.models, sources.globals, file, problems));
   const bound = bindHosts(standardFunctions(), hosts);
   return sources.profiles ? bindProfilerClient(bound, sources.profiles) : bound;
+}
+
+/** MODEL_SCORE and Metron's MAAS_* functions, with MAAS_GET_ENDPOINT's urls on `maas.url` when set. */
+function modelHosts(
+  models: ModelFunctions,
+  globals: Readonly<Record<string, unknown>> | undefined,
+  file: string,
+  problems: ConfigProblem[],
+): Record<string, HostImplementation> {
+  const url = globals?.['maas.url'];
+  if (url === undefined || url === null || url === '') return models.hostFunctions(undefined);
+  if (typeof url !== 'string') {
+    problems.push({
+      file,
+      path: 'maas.url',
+      message: "expected Palisade's API base URL, e.g. http://127.0.0.1:8080",
+    });
+    return models.hostFunctions(undefined);
+  }
+  try {
+    return models.hostFunctions(url);
+  } catch (e) {
+    if (!(e instanceof PalisadeError)) throw e;
+    problems.push({ file, path: 'maas.url', message: `${e.message} (global.json: Palisade's API base URL)` });
+    return models.hostFunctions(undefined);
+  }
 }

@@ -16,7 +16,7 @@ import {
 } from '#models';
 import { palisade } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { HOUR_MS, TRAFFIC_START, type Traffic, zeekConnLine } from '../helpers/traffic.js';
+import { HOUR_MS, TRAFFIC_START, type Traffic, trafficLake, zeekConnLine } from '../helpers/traffic.js';
 
 const dir = tempDir('palisade-train-');
 const lake = join(dir, 'lake');

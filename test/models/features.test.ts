@@ -8,7 +8,7 @@ import { loadProfileCache } from '#lake';
 import { cachedFeatureRow, type FeatureTable, featureNames, HOST_FEATURES, readFeatureTable } from '#models';
 import { ProfileCache } from '#stellar';
 import { tempDir } from '../helpers/tmp.js';
-import { HOUR_MS, TRAFFIC_START, type Traffic } from '../helpers/traffic.js';
+import { HOUR_MS, TRAFFIC_START, type Traffic, trafficLake } from '../helpers/traffic.js';
 
 const lake = join(tempDir('palisade-features-'), 'lake');
 let traffic: Traffic;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { featureNames, HOST_FEATURES, readFeatureTable, rocAuc, trainIsolationForest } from '#models';
 import { python } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
-import { HOUR_MS } from '../helpers/traffic.js';
+import { HOUR_MS, trafficLake } from '../helpers/traffic.js';
 
 /** Feature rows and labels from 100 hosts over a day, 30 attacks of each kind. */
 async function fixture(): Promise<{ rows: number[][]; labels: boolean[] }> {

@@ -17,7 +17,7 @@ const FAMILIES: Record<string, string[]> = {
     'OBJECT_GET',
   ],
   profiler: ['PROFILE_FIXED', 'PROFILE_GET', 'PROFILE_VERBOSE', 'PROFILE_WINDOW'],
-  models: ['MAAS_GET_ENDPOINT', 'MAAS_MODEL_APPLY'],
+  models: ['MAAS_GET_ENDPOINT', 'MAAS_MODEL_APPLY', 'MODEL_SCORE'],
   rest: ['REST_GET', 'REST_POST'],
 };
 
@@ -35,6 +35,7 @@ const ARITY: Record<string, [number, number]> = {
   PROFILE_WINDOW: [1, 3],
   MAAS_GET_ENDPOINT: [0, 2],
   MAAS_MODEL_APPLY: [2, 3],
+  MODEL_SCORE: [2, 2],
   REST_GET: [1, 3],
   REST_POST: [2, 4],
 };
