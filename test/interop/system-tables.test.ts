@@ -59,7 +59,8 @@ const ROWS: Record<string, (batch: number, n: number) => Event[]> = {
       linktype: 1,
       community_id: `1:c${b}-${i}`,
       packet: new Uint8Array([b, i % 256, 0xde, 0xad]),
-    })),
+      // The pcap table's protocol is the IP protocol number, not Metron's protocol name.
+    })) as unknown as Event[],
   profiles: (b, n) =>
     Array.from({ length: n }, (_, i) => ({
       profile: 'bytes-out',

@@ -83,7 +83,7 @@ describe('Delta tables', () => {
   it('keeps a value whose type clashes with its column in _extra', async () => {
     await writer.append(
       't1',
-      events(1, () => ({ ip_dst_port: 'not-a-port', guid: 'clash' })),
+      events(1, () => ({ ip_dst_port: 'not-a-port', guid: 'clash' }) as unknown as Event),
     );
     const rows = await query(lake, "SELECT ip_dst_port, _extra FROM t1 WHERE guid = 'clash'");
     expect(rows).toEqual([{ ip_dst_port: null, _extra: { ip_dst_port: '"not-a-port"' } }]);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Event } from '#core';
 import { EVENT_COLUMNS, openLakeWriter, openSql } from '#lake';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -72,7 +73,7 @@ describe('the events view', () => {
           ip_dst_addr: '192.168.1.2',
           ip_dst_port: 'not-a-port',
           sig_id: 1000,
-        },
+        } as unknown as Event,
       ]);
       // errors and alerts are not sensor tables
       await w.append('errors', [

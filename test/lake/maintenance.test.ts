@@ -98,7 +98,7 @@ describe('compaction', () => {
     );
     await writer.append(
       't',
-      events('e', 3, () => ({ ip_dst_port: 'not-a-port' })),
+      events('e', 3, () => ({ ip_dst_port: 'not-a-port' }) as unknown as Event),
     );
     before = await allRows(lake, 't');
     const snap = await liveFiles(lake, 't');
@@ -415,7 +415,9 @@ describe('vacuum', () => {
     });
     const actions = logActions(lake, 't', v0 + 1);
     expect(actions[0]?.commitInfo).toMatchObject({ operation: 'DELETE' });
-    expect(String(actions[0]?.commitInfo?.operationParameters?.predicate)).toContain("dt < '2024-05-02'");
+    expect(
+      String((actions[0]?.commitInfo?.operationParameters as { predicate?: string })?.predicate),
+    ).toContain("dt < '2024-05-02'");
     const removes = actions.filter((a) => a.remove).map((a) => a.remove);
     expect(removes).toHaveLength(2);
     for (const rm of removes)

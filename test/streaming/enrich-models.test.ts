@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, seededRandom, sensorEnrichmentConfigSchema } from '#core';
+import { ConfigError, type Event, seededRandom, sensorEnrichmentConfigSchema } from '#core';
 import { openSql } from '#lake';
 import {
   exportIsolationForestOnnx,
@@ -85,8 +85,8 @@ const config = sensorEnrichmentConfigSchema.parse({
 describe('model functions in the enrichment stage', () => {
   it('puts the score on the event, and triage scores by it', async () => {
     const stage = buildEnrichment(config, 'hosts.json', { models });
-    const normal: Record<string, unknown> = { conn_count: 4, bytes_out: 5.5, peers: 3 };
-    const odd: Record<string, unknown> = { conn_count: 400, bytes_out: -50, peers: 90 };
+    const normal: Event = { conn_count: 4, bytes_out: 5.5, peers: 3 };
+    const odd: Event = { conn_count: 400, bytes_out: -50, peers: 90 };
     const [normalScore, oddScore] = await session.scoreRows([
       { connections: 4, bytes_out: 5.5, distinct_peers: 3 },
       { connections: 400, bytes_out: -50, distinct_peers: 90 },
@@ -111,10 +111,10 @@ describe('model functions in the enrichment stage', () => {
 
     // An event whose features are not numbers goes on without a score, as in Metron's MaaS; a
     // feature the event lacks is null to the rule, and so NaN to the model, as scoreRows takes it.
-    const bad: Record<string, unknown> = { conn_count: 'many', bytes_out: 5.5, peers: 3 };
+    const bad: Event = { conn_count: 'many', bytes_out: 5.5, peers: 3 };
     expect(stage.enrich(bad)).toEqual([]);
     expect(bad).not.toHaveProperty('model_hosts_score');
-    const partial: Record<string, unknown> = { conn_count: 4 };
+    const partial: Event = { conn_count: 4 };
     expect(stage.enrich(partial)).toEqual([]);
     expect(partial.model_hosts_score).toBe(
       (await session.scoreRows([{ connections: 4, bytes_out: null, distinct_peers: null }]))[0],

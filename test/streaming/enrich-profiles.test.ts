@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sensorEnrichmentConfigSchema } from '#core';
+import { type Event, sensorEnrichmentConfigSchema } from '#core';
 import { ProfileCache } from '#stellar';
 import { buildEnrichment } from '#streaming';
 
@@ -19,7 +19,7 @@ function cache(): ProfileCache {
         start: start - (2 - i) * PERIOD_MS,
         periodMs: PERIOD_MS,
       },
-      n,
+      String(n),
     );
   return c;
 }
@@ -51,14 +51,14 @@ describe('PROFILE_GET in enrichment and triage rules', () => {
 
   it('reads the measurements the host loaded, for the window the rule asks', () => {
     const stage = buildEnrichment(config, 'profiles.json', { profiles: cache() });
-    const event: Record<string, unknown> = { ip_src_addr: '10.0.0.1', timestamp: T, is_alert: 'true' };
+    const event: Event = { ip_src_addr: '10.0.0.1', timestamp: T, is_alert: 'true' };
     expect(stage.enrich(event)).toEqual([]);
     // 09:37 to 10:07: Metron's window takes the periods starting inside it, 09:45 and 10:00.
     expect(event.recent).toEqual([55, 400]);
     expect(stage.triage.apply(event)).toBeUndefined();
     expect(event['threat.triage.score']).toBe(70);
     expect(event['threat.triage.rules.0.name']).toBe('burst');
-    const unknown: Record<string, unknown> = { ip_src_addr: '10.9.9.9', timestamp: T, is_alert: 'true' };
+    const unknown: Event = { ip_src_addr: '10.9.9.9', timestamp: T, is_alert: 'true' };
     stage.enrich(unknown);
     expect(unknown.recent).toEqual([]);
     expect(stage.triage.apply(unknown)).toBeUndefined();
