@@ -440,6 +440,59 @@ export function buildProgram(): Command {
       await (await import('./commands/models.js')).score({ ...opts, name });
     });
 
+  program
+    .command('serve')
+    .description(
+      'serve the HTTP API over a lake (bearer tokens, roles): the model registry and scoring; OpenAPI at /api/openapi.json',
+    )
+    .requiredOption('--lake <dir>', 'lake directory; its users (palisade users) hold the tokens')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <host>', 'interface to listen on (0.0.0.0: every IPv4 interface)', '127.0.0.1')
+    .action(async (opts: { lake: string; port: string; host: string }) => {
+      await (await import('./commands/serve.js')).serve(opts);
+    });
+
+  const users = program
+    .command('users')
+    .description("the API's users, their roles (viewer < analyst < admin) and tokens, kept in <lake>/_auth");
+
+  users
+    .command('add')
+    .description('add a user and print its API token (once: only a hash of it is kept)')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .requiredOption('--role <role>', 'viewer, analyst or admin')
+    .argument('<name>', 'user name: a lower-case letter, then lower-case letters, digits, _ . or -')
+    .action(async (name: string, opts: { lake: string; role: string }) => {
+      await (await import('./commands/users.js')).add({ ...opts, name });
+    });
+
+  users
+    .command('remove')
+    .description('remove a user; its token stops working at once')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .argument('<name>', 'user name')
+    .action(async (name: string, opts: { lake: string }) => {
+      await (await import('./commands/users.js')).remove({ ...opts, name });
+    });
+
+  users
+    .command('token')
+    .description("replace a user's API token and print the new one (the old one stops working at once)")
+    .requiredOption('--lake <dir>', 'lake directory')
+    .argument('<name>', 'user name')
+    .action(async (name: string, opts: { lake: string }) => {
+      await (await import('./commands/users.js')).token({ ...opts, name });
+    });
+
+  users
+    .command('list')
+    .description('users, their roles and when they were added (never tokens or hashes)')
+    .requiredOption('--lake <dir>', 'lake directory')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { lake: string; format: string }) => {
+      await (await import('./commands/users.js')).list(opts);
+    });
+
   const pcap = program
     .command('pcap')
     .description(

@@ -5,9 +5,11 @@ import { sqlString } from './duckdb.js';
 /**
  * The guard around lake SQL. Two layers, each enough for file access on its own:
  *
- * - DuckDB settings ({@link lockDown}): file access only under the lake directory (and the
- *   session's private spill directory), no network, no extension loading, settings locked.
- *   DuckDB resolves links and `..` before that check, so neither leads out of the lake.
+ * - DuckDB settings ({@link lockDown}): file access only under the lake's table folders and
+ *   its `models` folder (and the session's private spill directory), no network, no extension
+ *   loading, settings locked. DuckDB resolves links and `..` before that check, so neither
+ *   leads out of them. The rest of the lake root is out of reach too: `<lake>/_auth` holds the
+ *   API's users and token hashes, which SQL must not read.
  * - A statement check ({@link checkQuery}) before DuckDB binds anything: exactly one
  *   statement, parsed (not bound) by DuckDB and serialisable as a SELECT, whose table
  *   functions are on an allowlist and whose scalar functions are not on a denylist. It stops
@@ -19,7 +21,7 @@ import { sqlString } from './duckdb.js';
 /**
  * Table functions a query may use. An allowlist, so a table function added by a later DuckDB
  * stays refused until someone reads what it does. File readers are here because DuckDB's
- * `allowed_directories` confines them to the lake.
+ * `allowed_directories` confines them to the lake's tables and models.
  */
 const TABLE_FUNCTIONS = new Set([
   // files (confined to the lake by DuckDB)
@@ -156,17 +158,23 @@ const QUERY_FORMS =
   'only queries, one per call (SELECT, WITH, FROM, VALUES, TABLE, SHOW, DESCRIBE, SUMMARIZE, PIVOT, EXPLAIN of a query)';
 
 /**
- * Confine a fresh DuckDB to reading `root`: spill files go to `spillDir` (else DuckDB's default
- * `.tmp` under the working directory would join the allowed folders), then file access is
- * limited to those two folders, external access is turned off, and settings are locked.
+ * Confine a fresh DuckDB to reading `dirs` (real paths: DuckDB judges access by real paths):
+ * spill files go to `spillDir` (else DuckDB's default `.tmp` under the working directory would
+ * join the allowed folders, as DuckDB allows its temp directory itself), then file access is
+ * limited to `dirs` and `spillDir`, external access is turned off, and settings are locked.
  */
-export async function lockDown(connection: DuckDBConnection, root: string, spillDir: string): Promise<void> {
+export async function lockDown(
+  connection: DuckDBConnection,
+  dirs: readonly string[],
+  spillDir: string,
+): Promise<void> {
   await connection.run(`SET temp_directory = ${sqlString(spillDir)}`);
   // No secrets are stored or read; pointing the (unused) folder away from ~/.duckdb keeps the
   // host's home directory out of duckdb_settings().
   await connection.run(`SET secret_directory = ${sqlString(spillDir)}`);
   await connection.run('SET allow_persistent_secrets = false');
-  await connection.run(`SET allowed_directories = [${sqlString(withSlash(root))}]`);
+  const allowed = dirs.map((d) => sqlString(withSlash(d)));
+  await connection.run(`SET allowed_directories = [${allowed.join(', ')}]`);
   await connection.run('SET enable_external_access = false');
   await connection.run('SET lock_configuration = true');
 }
@@ -383,7 +391,7 @@ export function explainError(message: string, context: ErrorContext): string {
   const text = duckdbMessage(message);
   const access = /Permission Error: Cannot access (?:file|directory) "([^"]*)"/.exec(text);
   if (access) {
-    return `no permission to read "${access[1]}": lake SQL reads only files inside the lake ${context.root} (a link counts as where it points)`;
+    return `no permission to read "${access[1]}": lake SQL reads only files inside the lake ${context.root}, in its tables and its models folder (a link counts as where it points)`;
   }
   const table = /Table with name "?([^"\s!]+)"? does not exist/.exec(text);
   if (table?.[1]) {

@@ -15,9 +15,13 @@ import { safeDataPath } from './table.js';
 
 /**
  * SQL over the lake: one DuckDB view per Delta table, over exactly the files of the table's
- * snapshot, plus `events` across the sensor tables, in a DuckDB that may read only the lake
- * directory and runs only queries (see `sql-guard.ts`).
+ * snapshot, plus `events` across the sensor tables, in a DuckDB that may read only the lake's
+ * table folders and its `models` folder (not the rest of the lake root: `_auth` holds the API's
+ * users) and runs only queries (see `sql-guard.ts`).
  */
+
+/** The folder of the lake that holds the model registry's files (models/registry/files.ts). */
+const MODELS_DIR = 'models';
 
 /** A query result with plain JSON-ready values (int64 as number when exact, else string). */
 export interface SqlResult {
@@ -93,7 +97,10 @@ export async function listTables(lakeDir: string): Promise<string[]> {
 export async function openSql(lakeDir: string, options: SqlOptions = {}): Promise<SqlSession> {
   const root = await lakeRoot(lakeDir);
   const names = await listTables(root);
-  for (const name of names) await checkInside(root, name);
+  const dirs: string[] = [];
+  for (const name of names) dirs.push(await checkInside(root, name));
+  const models = await modelsDir(root);
+  if (models !== undefined) dirs.push(models);
   const asOf = checkAsOf(options, names, lakeDir);
 
   const tables = new Map<string, number>();
@@ -116,7 +123,7 @@ export async function openSql(lakeDir: string, options: SqlOptions = {}): Promis
   let db: DuckDb | undefined;
   try {
     db = await openDuckDb();
-    await lockDown(db.connection, root, spillDir);
+    await lockDown(db.connection, dirs, spillDir);
   } catch (e) {
     db?.close();
     await rm(spillDir, { recursive: true, force: true });
@@ -225,14 +232,27 @@ async function lakeRoot(lakeDir: string): Promise<string> {
   return root;
 }
 
-/** A table directory that is a link out of the lake cannot be read under the guard: say so up front. */
-async function checkInside(root: string, name: string): Promise<void> {
+/**
+ * A table directory's real path, which SQL may read. One that is a link out of the lake could
+ * not be read under the guard: say so up front.
+ */
+async function checkInside(root: string, name: string): Promise<string> {
   const real = await realpath(join(root, name));
   if (!isInside(root, real)) {
     throw new UsageError(
       `table '${name}' links outside the lake (to ${real}); lake SQL reads only inside ${root}`,
     );
   }
+  return real;
+}
+
+/**
+ * The real path of the registry's folder of model files (model.json, model.onnx), which SQL may
+ * read too; undefined when there is none, or when it links out of the lake.
+ */
+async function modelsDir(root: string): Promise<string | undefined> {
+  const real = await realpath(join(root, MODELS_DIR)).catch(() => undefined);
+  return real !== undefined && isInside(root, real) ? real : undefined;
 }
 
 const isInside = (root: string, path: string) => {

@@ -256,10 +256,8 @@ describe('SQL guard', () => {
     expect(await rows(lake, `SELECT content FROM read_text('${commit0}')`)).toEqual([{ content: text }]);
     const viaDots = `${lake}/t/../t/_delta_log/00000000000000000000.json`;
     expect(await rows(lake, `SELECT content FROM read_text('${viaDots}')`)).toEqual([{ content: text }]);
-    const listed = (await rows(lake, `SELECT file FROM glob('${lake}/**')`)).map((r) => String(r.file));
+    const listed = (await rows(lake, `SELECT file FROM glob('${lake}/t/**')`)).map((r) => String(r.file));
     expect(listed).toContain(commit0);
-    // glob does not descend into the link to the outside
-    expect(listed.filter((f) => f.includes('secret'))).toEqual([]);
   });
 
   it('has no getenv and shows no home directory; duckdb_settings() shows the lock and only lake paths', async () => {
@@ -275,9 +273,10 @@ describe('SQL guard', () => {
     const allowed = String(byName.allowed_directories)
       .replace(/^\[|\]$/g, '')
       .split(', ');
+    // the one table's folder (this lake has no models folder) and the spill directory
     expect(allowed).toHaveLength(2);
-    expect(allowed).toContain(`${lake}/`);
-    const spill = allowed.find((d) => d !== `${lake}/`) ?? '';
+    expect(allowed).toContain(`${lake}/t/`);
+    const spill = allowed.find((d) => d !== `${lake}/t/`) ?? '';
     expect(spill).toMatch(/palisade-sql-[^/]+\/$/);
     expect(String(byName.secret_directory)).toBe(spill.slice(0, -1));
     expect(JSON.stringify(settings)).not.toContain(process.env.HOME ?? '/nonexistent-home');
@@ -351,6 +350,50 @@ describe('SQL guard', () => {
       await expect(session.query(`SELECT * FROM read_text('${outside}/secret.txt')`)).rejects.toThrow(
         outsideRead,
       );
+    });
+  });
+
+  describe('inside the lake, only its tables and models folder', () => {
+    const b = tempDir();
+    const own = join(b, 'lake');
+    const users = join(own, '_auth', 'users.json');
+    const spec = join(own, 'models', 'm', '1', 'model.json');
+
+    beforeAll(async () => {
+      const w = await openLakeWriter(own);
+      await w.append('bro', events(2));
+      w.close();
+      mkdirSync(join(own, '_auth'));
+      writeFileSync(users, JSON.stringify({ users: [{ name: 'alice', token: SECRET }] }));
+      mkdirSync(join(own, 'models', 'm', '1'), { recursive: true });
+      writeFileSync(spec, JSON.stringify({ name: 'm', version: 1 }));
+      writeFileSync(join(own, 'notes.txt'), SECRET);
+    });
+
+    it.each([
+      ['read_json of the users file', `SELECT * FROM read_json('${users}')`],
+      ['read_text of the users file', `SELECT * FROM read_text('${users}')`],
+      ['the users file through ../', `SELECT * FROM read_text('${own}/bro/../_auth/users.json')`],
+      ['a glob over the lake', `SELECT * FROM glob('${own}/**')`],
+      ['a glob over the lake root', `SELECT * FROM glob('${own}/*')`],
+      ['a pattern that matches the users file', `SELECT * FROM read_text('${own}/*/users.json')`],
+      ['a file at the lake root', `SELECT * FROM read_text('${own}/notes.txt')`],
+    ])('refuses %s', async (_name, sql) => {
+      const e = await refusal(own, sql);
+      expect(e).toBeInstanceOf(UsageError);
+      expect(e.message).toMatch(outsideRead);
+      expect(e.message).toContain('in its tables and its models folder');
+      expect(e.message).not.toContain(SECRET);
+    });
+
+    it('still reads the tables, their files and the model files', async () => {
+      expect(await rows(own, 'SELECT count(*) AS n FROM bro')).toEqual([{ n: 2 }]);
+      expect(await rows(own, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 2 }]);
+      const log = await rows(own, `SELECT count(*) AS n FROM read_text('${own}/bro/_delta_log/*.json')`);
+      expect(log).toEqual([{ n: 1 }]);
+      expect(await rows(own, `SELECT name, version FROM read_json('${own}/models/*/*/model.json')`)).toEqual([
+        { name: 'm', version: 1 },
+      ]);
     });
   });
 
