@@ -1,13 +1,14 @@
 // A model trained elsewhere: scikit-learn's IsolationForest on the host features, converted with
 // skl2onnx in the project's venv, registered with `palisade models register`. Its scores must be
-// the same through `palisade models score`, through the stream (`palisade ingest --score`) and
-// through the HTTP API, and match scikit-learn's own decision_function.
+// the same through `palisade models score`, through the HTTP API (`POST /api/models/skl/score`)
+// and through the stream (`palisade ingest --score`), and match scikit-learn's decision_function.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSql } from '#lake';
 import { featureNames, HOST_FEATURES, type ModelSpec, readFeatureTable } from '#models';
+import { startServer, UserStore } from '#server';
 import { palisade } from '../helpers/cli.js';
 import { python } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -124,6 +125,26 @@ describe('a scikit-learn model converted with skl2onnx', () => {
     });
     // ONNX Runtime computes in float32, scikit-learn in float64.
     expect(max).toBeLessThan(1e-5);
+  });
+
+  it("scores through the HTTP API with exactly the CLI's numbers", async () => {
+    const { token } = await new UserStore(lake).add('analyst1', 'viewer');
+    const server = await startServer({ lake, port: 0 });
+    try {
+      const response = await fetch(`${server.url}/api/models/skl/score`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ rows: asObjects(rows) }),
+      });
+      expect(response.status).toBe(200);
+      const out = (await response.json()) as { model: string; version: number; scores: number[] };
+      expect(out.model).toBe('skl');
+      expect(out.version).toBe(1);
+      // The same float32s as the CLI printed, through JSON both ways.
+      expect(out.scores).toEqual(cli);
+    } finally {
+      await server.close();
+    }
   });
 
   it("scores the stream's events with exactly the CLI's numbers", async () => {
