@@ -1,5 +1,7 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { type Event, profilerConfigSchema, seededRandom } from '#core';
 import { measurementRow } from '#lake';
@@ -14,6 +16,7 @@ import {
   ModelSession,
   trainIsolationForest,
 } from '#models';
+import { UserStore } from '#server';
 import { ProfileCache, Profiler } from '#stellar';
 import { loadStages, processBatch, type SensorStages, type SourceRecord } from '#streaming';
 import { repoRoot } from './data.js';
@@ -29,10 +32,18 @@ import { type Check, measure, measurePair, type ResultRow, rate, ratio } from '.
  *   enrichment, triage) on Zeek conn lines with and without the model stage, which scores every
  *   event on its source IP's features from the profile cache (target: throughput with ÷
  *   without ≥ 0.75).
- * HTTP scoring joins when `palisade serve` exists.
+ * - HTTP scoring: `palisade serve` in a child process answering `POST /api/models/hosts/score`
+ *   with 64 rows per request, one request at a time over a kept-alive connection: p50, p99
+ *   (target p99 < 5 ms) and rows/s, beside a bare node:http server in a child process that
+ *   reads the same body and answers a fixed JSON (the machine's floor for a request), and
+ *   ONNX Runtime scoring the same 64 rows in this process (the floor for the work).
  */
 
 export const MODEL_STREAM_TARGET = 0.75;
+export const HTTP_P99_TARGET_MS = 5;
+const HTTP_ROWS = 64;
+const HTTP_REQUESTS = 2_000;
+const HTTP_WARMUP = 200;
 const PERIOD_MS = 15 * 60_000;
 const RECORDS_PER_BATCH = 2_000;
 const BATCH_SIZES = [1, 64, 1024] as const;
@@ -47,6 +58,7 @@ export interface ModelsFigures {
   pipelineMs: number;
   withScoringMs: number;
   scored: number;
+  http: { [k in 'api' | 'bare' | 'onnx']: { p50: number; p99: number; rowsPerS: number } };
 }
 
 /** Synthetic host-feature rows: log-normal volumes, shares in [0, 1]. */
@@ -143,6 +155,70 @@ export async function benchModels(
     maxDiff = Math.max(maxDiff, Math.abs((onnxScores[i] as number) + (tsScores[i] as number)));
   }
 
+  // ─── HTTP scoring, 64 rows a request ───────────────────────────────────────────────────
+  log(
+    `  HTTP scoring: ${HTTP_REQUESTS} requests of ${HTTP_ROWS} rows to palisade serve and to a bare node:http server …`,
+  );
+  const { token } = await new UserStore(lake).add('bench', 'viewer');
+  const body = JSON.stringify({
+    rows: rowsToScore.slice(0, HTTP_ROWS).map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))),
+  });
+  const api = await child(
+    [join(repoRoot(), 'dist', 'cli', 'main.js'), 'serve', '--lake', lake, '--port', '0'],
+    /at (http:\/\/\S+) /,
+  );
+  const bare = await child(['-e', BARE_SERVER], /^(http:\/\/\S+)$/m);
+  let apiLatency: Latency;
+  let bareLatency: Latency;
+  let apiScores: number[] = [];
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    // node:http with a kept-alive socket: the lightest client, so the figures are the servers'.
+    const post = (url: string) =>
+      new Promise<{ scores?: number[] }>((resolve, reject) => {
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode} ${text}`));
+              else resolve(JSON.parse(text) as { scores?: number[] });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    apiScores = (await post(`${api.url}/api/models/hosts/score`)).scores ?? [];
+    // In turns, so both servers see the same machine.
+    [apiLatency, bareLatency] = await latencies(
+      () => post(`${api.url}/api/models/hosts/score`),
+      () => post(`${bare.url}/score`),
+    );
+  } finally {
+    agent.destroy();
+    api.proc.kill('SIGTERM');
+    bare.proc.kill('SIGTERM');
+  }
+  const inProcess = await ModelSession.open(spec, onnx);
+  const onnxLatency = await sampleLatency(HTTP_REQUESTS, () =>
+    inProcess.score(flat.subarray(0, HTTP_ROWS * width), HTTP_ROWS),
+  );
+  await inProcess.close();
+  const expectedHttp = Array.from(forest.scoreSamples(flat.subarray(0, HTTP_ROWS * width)), (x) => -x);
+  const httpDiff = Math.max(...expectedHttp.map((x, i) => Math.abs(x - (apiScores[i] ?? Number.NaN))));
+
   // ─── The pipeline with and without the model stage ─────────────────────────────────────
   log(
     `  pipeline with and without in-process scoring, ${pipelineLines.toLocaleString('en-US')} conn lines …`,
@@ -206,6 +282,7 @@ export async function benchModels(
     sampled++;
   }
   await scorer.close();
+
   await rm(dir, { recursive: true, force: true });
 
   const events = parsed.events.length;
@@ -218,7 +295,13 @@ export async function benchModels(
     pipelineMs: without.median,
     withScoringMs: withScoring.median,
     scored: withScoring.values[0] ?? 0,
+    http: {
+      api: summary(apiLatency),
+      bare: summary(bareLatency),
+      onnx: summary(onnxLatency),
+    },
   };
+  const h = `HTTP scoring, ${HTTP_REQUESTS.toLocaleString('en-US')} requests of ${HTTP_ROWS} rows`;
   const c = `ONNX scoring, ${ONNX_ROWS.toLocaleString('en-US')} rows of 7 features`;
   const p = `pipeline, ${pipelineLines.toLocaleString('en-US')} conn lines`;
   const rows: ResultRow[] = [
@@ -261,6 +344,33 @@ export async function benchModels(
       notes: 'processBatch, in memory',
       ratio: '1.00x (baseline)',
     },
+    {
+      case: h,
+      variant: 'ours: POST /api/models/hosts/score (palisade serve)',
+      medianMs: figures.http.api.p50,
+      runsMs: [],
+      rate: `${(figures.http.api.rowsPerS / 1000).toFixed(1)}k rows/s`,
+      notes: `p99 ${figures.http.api.p99.toFixed(2)} ms (target < ${HTTP_P99_TARGET_MS}); token check, JSON, ONNX; one request at a time`,
+      ratio: ratio(figures.http.api.p50, figures.http.bare.p50),
+    },
+    {
+      case: h,
+      variant: 'baseline: bare node:http server, fixed answer',
+      medianMs: figures.http.bare.p50,
+      runsMs: [],
+      rate: `${(figures.http.bare.rowsPerS / 1000).toFixed(1)}k rows/s`,
+      notes: `p99 ${figures.http.bare.p99.toFixed(2)} ms; reads the same body`,
+      ratio: '1.00x (baseline)',
+    },
+    {
+      case: h,
+      variant: 'reference: ModelSession.score in process',
+      medianMs: figures.http.onnx.p50,
+      runsMs: [],
+      rate: `${(figures.http.onnx.rowsPerS / 1000).toFixed(1)}k rows/s`,
+      notes: `p99 ${figures.http.onnx.p99.toFixed(2)} ms; the scoring alone`,
+      ratio: ratio(figures.http.onnx.p50, figures.http.bare.p50),
+    },
   ];
   const checks: Check[] = [
     {
@@ -274,12 +384,95 @@ export async function benchModels(
       detail: `${figures.scored} of ${events} events`,
     },
     {
+      name: "the HTTP API's scores are the forest's",
+      ok: apiScores.length === HTTP_ROWS && httpDiff < 1e-5,
+      detail: `max |difference| ${httpDiff.toExponential(2)} over ${apiScores.length} rows`,
+    },
+    {
       name: "the model stage's scores are the forest's",
       ok: sampled > 100 && stageDiff < 1e-5,
       detail: `max |difference| ${stageDiff.toExponential(2)} over ${sampled} events`,
     },
   ];
   return { rows, checks, figures };
+}
+
+/** A node process started for the case, and the URL it printed. */
+async function child(args: string[], urlPattern: RegExp): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL from ${args.join(' ')}: ${out}`)), 30_000);
+    const look = (b: Buffer) => {
+      out += b.toString('utf8');
+      const m = urlPattern.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout?.on('data', look);
+    proc.stderr?.on('data', look);
+    proc.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${out}`)));
+  });
+  return { proc, url };
+}
+
+/** The floor: a node:http server that reads a request's body and answers a fixed JSON. */
+const BARE_SERVER = `
+const http = require('node:http');
+const answer = JSON.stringify({ model: 'bare', version: 1, scores: new Array(${HTTP_ROWS}).fill(0.5) });
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(answer);
+  });
+});
+server.keepAliveTimeout = 65000;
+server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
+`;
+
+type Latency = number[];
+
+/** Each call's time in ms, after a warm-up. */
+async function sampleLatency(count: number, call: () => Promise<unknown>): Promise<Latency> {
+  for (let i = 0; i < HTTP_WARMUP; i++) await call();
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await call();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+/** Two endpoints' latencies, requests in turns. */
+async function latencies(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[Latency, Latency]> {
+  for (let i = 0; i < HTTP_WARMUP; i++) {
+    await a();
+    await b();
+  }
+  const la: number[] = [];
+  const lb: number[] = [];
+  for (let i = 0; i < HTTP_REQUESTS; i++) {
+    let start = performance.now();
+    await a();
+    la.push(performance.now() - start);
+    start = performance.now();
+    await b();
+    lb.push(performance.now() - start);
+  }
+  return [la, lb];
+}
+
+function summary(latency: Latency): { p50: number; p99: number; rowsPerS: number } {
+  const sorted = [...latency].sort((x, y) => x - y);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  const total = latency.reduce((x, y) => x + y, 0);
+  return { p50: at(0.5), p99: at(0.99), rowsPerS: (latency.length * HTTP_ROWS * 1000) / total };
 }
 
 /** The case's headline: throughput ratio with scoring, and ONNX rows/s by batch size. */
@@ -291,6 +484,9 @@ export function modelsHeadline(f: ModelsFigures): string[] {
   return [
     `**13. Models.** The pipeline with in-process scoring runs at ${streamRatio.toFixed(2)} of its throughput without ` +
       `(target ≥ ${MODEL_STREAM_TARGET}: ${streamRatio >= MODEL_STREAM_TARGET ? '**met**' : '**not met**'}); ONNX Runtime ${onnx} ` +
-      `(the TypeScript forest: ${(f.tsRowsPerS / 1000).toFixed(1)}k rows/s).`,
+      `(the TypeScript forest: ${(f.tsRowsPerS / 1000).toFixed(1)}k rows/s). HTTP scoring of ${HTTP_ROWS} rows a request: ` +
+      `p50 ${f.http.api.p50.toFixed(2)} ms, p99 ${f.http.api.p99.toFixed(2)} ms (target < ${HTTP_P99_TARGET_MS} ms: ` +
+      `${f.http.api.p99 < HTTP_P99_TARGET_MS ? '**met**' : '**not met**'}), ${(f.http.api.rowsPerS / 1000).toFixed(1)}k rows/s one request ` +
+      `at a time; a bare node:http server answering the same requests: p50 ${f.http.bare.p50.toFixed(2)} ms, p99 ${f.http.bare.p99.toFixed(2)} ms.`,
   ];
 }
