@@ -2,7 +2,7 @@
 // registry's files and rows, `palisade models score`, and `palisade ingest --score` putting a
 // score on each event before triage. Each must give the numbers the TypeScript model gives.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSql } from '#lake';
@@ -14,7 +14,7 @@ import {
   rocAuc,
   trainIsolationForest,
 } from '#models';
-import { palisade } from '../helpers/cli.js';
+import { palisade, ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { HOUR_MS, TRAFFIC_START, type Traffic, trafficLake, zeekConnLine } from '../helpers/traffic.js';
 
@@ -248,6 +248,58 @@ describe('scoring with the live model', () => {
         const expected = byKey.get(`${row.ip_src_addr as string}\0${previous}`) as number;
         expect(Math.abs((row.score as number) - expected)).toBeLessThan(1e-5);
       }
+    } finally {
+      sql.close();
+    }
+  });
+
+  it("feeds triage: a risk rule on model.hosts.score scores the anomalous hosts' alerts", async () => {
+    // A config folder whose bro triage rule reads the score the model stage wrote (scoring
+    // runs after enrichment and before triage). Every event is an alert here, so triage
+    // scores each one.
+    const config = join(dir, 'config');
+    cpSync(join(ROOT, 'config'), config, { recursive: true });
+    writeFileSync(
+      join(config, 'enrichments', 'bro.json'),
+      JSON.stringify({
+        enrichment: { fieldMap: { stellar: { config: { is_alert: "'true'" } } } },
+        threatIntel: {
+          triageConfig: {
+            riskLevelRules: [{ name: 'anomalous host', rule: 'model.hosts.score > 0.6', score: 70 }],
+            aggregator: 'MAX',
+          },
+        },
+      }),
+    );
+    const scoredLake = join(dir, 'scored');
+    cpSync(lake, scoredLake, { recursive: true });
+    rmSync(join(scoredLake, 'bro'), { recursive: true, force: true });
+    const file = join(dir, 'conn.log');
+    const r = palisade([
+      'ingest',
+      '--sensor',
+      'bro',
+      '--lake',
+      scoredLake,
+      '--config-dir',
+      config,
+      '--score',
+      'hosts',
+      file,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const sql = await openSql(scoredLake);
+    try {
+      const { rows } = await sql.query(
+        `SELECT count(*) FILTER (WHERE model.hosts.score > 0.6) AS anomalous,
+                count(*) FILTER (WHERE "threat"."triage"."score" = 70) AS scored70
+         FROM bro`,
+      );
+      const { anomalous, scored70 } = rows[0] as { anomalous: number; scored70: number };
+      expect(anomalous).toBeGreaterThan(0);
+      expect(scored70).toBe(anomalous);
+      const alerts = await sql.query(`SELECT count(*) AS n FROM alerts WHERE "threat"."triage"."score" = 70`);
+      expect(alerts.rows[0]?.n).toBe(anomalous);
     } finally {
       sql.close();
     }
