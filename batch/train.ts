@@ -4,11 +4,11 @@ import {
   exportMadBaselineOnnx,
   featureNames,
   featureSet,
-  ISOLATION_FOREST_ONNX,
-  MAD_BASELINE_ONNX,
+  isolationForestSpec,
   ModelRegistry,
   ModelSession,
   type ModelSpec,
+  madBaselineSpec,
   type NewModelSpec,
   readFeatureTable,
   rocAuc,
@@ -93,8 +93,16 @@ export async function trainModel(lakeDir: string, options: TrainOptions): Promis
   const started = performance.now();
   let onnx: Uint8Array;
   let scores: Float64Array;
-  let draft: Pick<NewModelSpec, 'output' | 'score' | 'threshold'>;
+  let spec: NewModelSpec;
   let hyper: Record<string, unknown>;
+  const fields = {
+    name: options.name,
+    features: names,
+    featureSet: set.name,
+    periodMs,
+    trainedOn: { from, to, rows: table.rows.length },
+    registeredBy: options.actor,
+  };
   if (options.kind === 'isolation-forest') {
     const seed = options.seed ?? 1;
     const model = trainIsolationForest(table.rows, {
@@ -105,12 +113,7 @@ export async function trainModel(lakeDir: string, options: TrainOptions): Promis
     });
     scores = Float64Array.from(model.scoreSamples(flat), (s) => -s);
     onnx = exportIsolationForestOnnx(model, { featureNames: names, modelName: options.name });
-    draft = {
-      output: ISOLATION_FOREST_ONNX.anomaly,
-      score:
-        'Isolation Forest anomaly score s(x, n) in (0, 1]: higher is more anomalous; about 0.5 and below is ordinary',
-      threshold: -model.offset,
-    };
+    spec = isolationForestSpec(model, fields);
     hyper = {
       seed,
       trees: model.trees.length,
@@ -121,12 +124,7 @@ export async function trainModel(lakeDir: string, options: TrainOptions): Promis
     const model = trainMadBaseline(flat, { featureCount: width });
     scores = model.score(flat);
     onnx = exportMadBaselineOnnx(model, { featureNames: names, modelName: options.name });
-    draft = {
-      output: MAD_BASELINE_ONNX.score,
-      score:
-        "largest modified z-score over the features, 0.6745·|x − median| / MAD (Metron's OUTLIER_MAD_SCORE): higher is more anomalous",
-      threshold: model.threshold,
-    };
+    spec = madBaselineSpec(model, fields);
     hyper = {
       scale: model.scale,
       medians: Object.fromEntries(names.map((n, i) => [n, model.medians[i]])),
@@ -134,19 +132,6 @@ export async function trainModel(lakeDir: string, options: TrainOptions): Promis
     };
   }
   const trainMs = performance.now() - started;
-
-  const spec: NewModelSpec = {
-    name: options.name,
-    kind: options.kind,
-    features: names,
-    featureSet: set.name,
-    periodMs,
-    input: ISOLATION_FOREST_ONNX.input,
-    ...draft,
-    higherIsAnomalous: true,
-    trainedOn: { from, to, rows: table.rows.length },
-    registeredBy: options.actor,
-  };
 
   // The export must score as the model does before anyone can use it.
   progress('checking the ONNX export with ONNX Runtime');
@@ -176,7 +161,7 @@ export async function trainModel(lakeDir: string, options: TrainOptions): Promis
   const labelled = labels ? table.keys.map((k) => labels.has(`${k.entity}\0${k.start}`)) : undefined;
   if (labelled?.includes(true) && labelled.includes(false)) auc = rocAuc(Array.from(scores), labelled);
 
-  const threshold = draft.threshold;
+  const threshold = spec.threshold;
   const outliers = threshold === null ? undefined : scores.filter((s) => s > threshold).length;
   spec.metrics = {
     rows: table.rows.length,

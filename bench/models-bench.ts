@@ -10,7 +10,7 @@ import {
   featureNames,
   featureRow,
   HOST_FEATURES,
-  ISOLATION_FOREST_ONNX,
+  isolationForestSpec,
   ModelRegistry,
   ModelScorer,
   ModelSession,
@@ -99,19 +99,13 @@ export async function benchModels(
   const registry = new ModelRegistry(lake);
   const spec = await registry.register(
     onnx,
-    {
+    isolationForestSpec(forest, {
       name: 'hosts',
-      kind: 'isolation-forest',
       features: names,
       featureSet: HOST_FEATURES.name,
       periodMs: PERIOD_MS,
-      input: ISOLATION_FOREST_ONNX.input,
-      output: ISOLATION_FOREST_ONNX.anomaly,
-      score: 'anomaly score',
-      threshold: -forest.offset,
-      higherIsAnomalous: true,
       registeredBy: 'bench',
-    },
+    }),
     { promote: true },
   );
 

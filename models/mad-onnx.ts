@@ -15,8 +15,10 @@ import {
   intAttribute,
   type OnnxExportOptions,
   onnxNode,
+  type SpecFields,
   tensorInfo,
 } from './onnx-export.js';
+import type { NewModelSpec } from './spec.js';
 
 const { onnx } = onnxProto;
 const { AttributeType } = onnx.AttributeProto;
@@ -120,4 +122,18 @@ function checkFloat32(model: MadBaseline): void {
       `ONNX export: the graph computes in float32, which cannot hold ${problems.join('; ')}`,
     );
   }
+}
+
+/** The model.json of a baseline exported by {@link exportMadBaselineOnnx}, scored on `score`. */
+export function madBaselineSpec(model: MadBaseline, fields: SpecFields): NewModelSpec {
+  return {
+    ...fields,
+    kind: 'mad',
+    input: MAD_BASELINE_ONNX.input,
+    output: MAD_BASELINE_ONNX.score,
+    score:
+      "largest modified z-score over the features, 0.6745·|x − median| / MAD (Metron's OUTLIER_MAD_SCORE): higher is more anomalous",
+    threshold: model.threshold,
+    higherIsAnomalous: true,
+  };
 }

@@ -8,6 +8,7 @@
 import onnxProto, { type onnx as proto } from 'onnx-proto';
 import { UsageError } from '#core';
 import { averagePathLength, type IsolationForest } from './iforest.js';
+import type { NewModelSpec } from './spec.js';
 
 const { onnx } = onnxProto;
 const { AttributeType } = onnx.AttributeProto;
@@ -240,5 +241,26 @@ export function tensorInfo(
     name,
     docString,
     type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'N' }, { dimValue: width }] } } },
+  };
+}
+
+/** What a registration says besides the model's own fields. */
+export type SpecFields = Pick<NewModelSpec, 'name' | 'features' | 'registeredBy'> &
+  Partial<Pick<NewModelSpec, 'featureSet' | 'periodMs' | 'trainedOn' | 'metrics'>>;
+
+/**
+ * The model.json of a forest exported by {@link exportIsolationForestOnnx}: it is scored on
+ * its `anomaly` output, and its threshold is the anomaly score the offset marks.
+ */
+export function isolationForestSpec(model: IsolationForest, fields: SpecFields): NewModelSpec {
+  return {
+    ...fields,
+    kind: 'isolation-forest',
+    input: ISOLATION_FOREST_ONNX.input,
+    output: ISOLATION_FOREST_ONNX.anomaly,
+    score:
+      'Isolation Forest anomaly score s(x, n) in (0, 1]: higher is more anomalous; about 0.5 and below is ordinary',
+    threshold: -model.offset,
+    higherIsAnomalous: true,
   };
 }

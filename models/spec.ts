@@ -62,6 +62,11 @@ export const modelSpecSchema = z
 
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
+/** A model to register: its model.json less what the registry assigns (version, sha256, time). */
+export type NewModelSpec = Omit<ModelSpec, 'version' | 'sha256' | 'registeredAt' | 'metrics'> & {
+  metrics?: ModelSpec['metrics'];
+};
+
 /** Parse a model.json's content; every problem is reported, with the file it came from. */
 export function parseModelSpec(value: unknown, file: string): ModelSpec {
   return validateConfig(modelSpecSchema, value, file);

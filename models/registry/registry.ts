@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Event, InfraError, PalisadeError, problemsOf, UsageError } from '#core';
 import { listVersions, openDuckDb, openLakeWriter, parquetSource, readSnapshot } from '#lake';
 import { ModelSession } from '../session.js';
-import { MODEL_NAME, type ModelSpec, modelSpecSchema } from '../spec.js';
+import { MODEL_NAME, type ModelSpec, modelSpecSchema, type NewModelSpec } from '../spec.js';
 import { readOnnxFile, readSpecFile, sha256Hex, versionFolders, writeVersion } from './files.js';
 import {
   historyOf,
@@ -14,11 +14,6 @@ import {
   replay,
   versionsOf,
 } from './history.js';
-
-/** A model to register: its model.json less what the registry assigns (version, sha256, time). */
-export type NewModelSpec = Omit<ModelSpec, 'version' | 'sha256' | 'registeredAt' | 'metrics'> & {
-  metrics?: ModelSpec['metrics'];
-};
 
 export interface ModelRegistryOptions {
   /** The clock (epoch ms) for `registeredAt` and the rows' timestamps; default `Date.now`. */
