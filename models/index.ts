@@ -56,7 +56,9 @@ export { ModelScorer } from './scorer.js';
 export { MAX_SCORE_ROWS, ModelSession, onnxSignature, type ScoreResponse, scoreRequest } from './session.js';
 /** model.json: the contract between a registered model and whoever scores it. */
 export {
+  checkModelName,
   MODEL_NAME,
+  MODEL_NAME_RULE,
   type ModelSpec,
   modelField,
   modelSpecSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateConfig } from '#core';
+import { UsageError, validateConfig } from '#core';
 
 /**
  * `model.json`: everything a scorer needs to know about a registered model besides its ONNX
@@ -9,13 +9,17 @@ import { validateConfig } from '#core';
 
 /** Model names: what `model.<name>.score` and the registry's folders are made of. */
 export const MODEL_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+/** {@link MODEL_NAME} in words, for error messages. */
+export const MODEL_NAME_RULE =
+  'a model name: a lower-case letter, then lower-case letters, digits, _ or - (at most 63)';
 
-const modelName = z
-  .string()
-  .regex(
-    MODEL_NAME,
-    'a model name: a lower-case letter, then lower-case letters, digits, _ or - (at most 63)',
-  );
+/** The name, when it is a model name; else a UsageError saying what one is. */
+export function checkModelName(name: unknown): string {
+  if (typeof name === 'string' && MODEL_NAME.test(name)) return name;
+  throw new UsageError(`invalid model name ${JSON.stringify(name)}: ${MODEL_NAME_RULE}`);
+}
+
+const modelName = z.string().regex(MODEL_NAME, MODEL_NAME_RULE);
 
 const featureName = z.string().regex(/^[A-Za-z_][\w.-]{0,127}$/, 'a feature name: letters, digits, _ . -');
 

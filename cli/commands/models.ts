@@ -4,8 +4,8 @@ import { userInfo } from 'node:os';
 import { type ModelKind, type TrainReport, trainModel } from '#batch';
 import { UsageError } from '#core';
 import {
+  checkModelName,
   featureSet,
-  MODEL_NAME,
   ModelRegistry,
   ModelSession,
   type ModelSpec,
@@ -34,15 +34,6 @@ function actorOf(actor: string | undefined): string {
   } catch {
     return 'unknown';
   }
-}
-
-function modelName(name: string): string {
-  if (!MODEL_NAME.test(name)) {
-    throw new UsageError(
-      `'${name}' is not a model name: a lower-case letter, then lower-case letters, digits, _ or - (at most 63)`,
-    );
-  }
-  return name;
 }
 
 function versionArg(text: string): number {
@@ -77,7 +68,7 @@ export async function batchTrain(
   out: Output = process.stdout,
 ): Promise<TrainReport> {
   lakeMustExist(options.lake);
-  const name = modelName(options.model);
+  const name = checkModelName(options.model);
   if (options.kind !== 'isolation-forest' && options.kind !== 'mad') {
     throw new UsageError(`--kind: expected isolation-forest or mad, got '${options.kind}'`);
   }
@@ -221,7 +212,7 @@ export async function register(
   },
   out: Output = process.stdout,
 ): Promise<ModelSpec> {
-  const name = modelName(options.name);
+  const name = checkModelName(options.name);
   let onnx: Uint8Array;
   try {
     onnx = new Uint8Array(await readFile(options.file));
@@ -294,7 +285,7 @@ export async function promote(
 ): Promise<void> {
   lakeMustExist(options.lake);
   const r = await new ModelRegistry(options.lake).promote(
-    modelName(options.name),
+    checkModelName(options.name),
     versionArg(options.version),
     actorOf(options.actor),
   );
@@ -311,7 +302,10 @@ export async function rollback(
   out: Output = process.stdout,
 ): Promise<void> {
   lakeMustExist(options.lake);
-  const r = await new ModelRegistry(options.lake).rollback(modelName(options.name), actorOf(options.actor));
+  const r = await new ModelRegistry(options.lake).rollback(
+    checkModelName(options.name),
+    actorOf(options.actor),
+  );
   out.write(`${options.name}: version ${r.to} is live again (was ${r.from})\n`);
 }
 
@@ -324,7 +318,7 @@ export async function score(
   out: Output = process.stdout,
 ): Promise<ScoreResponse> {
   lakeMustExist(options.lake);
-  const name = modelName(options.name);
+  const name = checkModelName(options.name);
   let text = options.input;
   try {
     if (text === '-') text = readFileSync(0, 'utf8');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Event, InfraError, PalisadeError, problemsOf, UsageError } from '#core';
 import { listVersions, openDuckDb, openLakeWriter, parquetSource, readSnapshot } from '#lake';
 import { ModelSession } from '../session.js';
-import { MODEL_NAME, type ModelSpec, modelSpecSchema, type NewModelSpec } from '../spec.js';
+import { checkModelName, type ModelSpec, modelSpecSchema, type NewModelSpec } from '../spec.js';
 import { readOnnxFile, readSpecFile, sha256Hex, versionFolders, writeVersion } from './files.js';
 import {
   historyOf,
@@ -344,9 +344,7 @@ function actionRow(
 
 /** Model names become folder names: only MODEL_NAME passes, so no path can leave the registry. */
 function checkName(name: unknown): asserts name is string {
-  if (typeof name === 'string' && MODEL_NAME.test(name)) return;
-  const rule = modelSpecSchema.shape.name.safeParse(name).error?.issues[0]?.message ?? String(MODEL_NAME);
-  throw new UsageError(`invalid model name ${JSON.stringify(name)}: ${rule}`);
+  checkModelName(name);
 }
 
 function checkVersion(version: unknown): asserts version is number {

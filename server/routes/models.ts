@@ -1,16 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { UsageError } from '#core';
-import { MAX_SCORE_ROWS, MODEL_NAME, modelSpecSchema, scoreRequest } from '#models';
+import { MAX_SCORE_ROWS, MODEL_NAME, MODEL_NAME_RULE, modelSpecSchema, scoreRequest } from '#models';
 import { type ApiApp, access, ERRORS, type ServerContext } from '../api.js';
 import { HttpError } from '../http-error.js';
 
 const NameParams = z.object({
   name: z
     .string()
-    .regex(
-      MODEL_NAME,
-      'a model name: a lower-case letter, then lower-case letters, digits, _ or - (at most 63)',
-    )
+    .regex(MODEL_NAME, MODEL_NAME_RULE)
     .openapi({ param: { name: 'name', in: 'path' }, example: 'dns-volume' }),
 });
 
