@@ -37,7 +37,11 @@ async function lakeProfiles(lake: string): Promise<ProfileCache> {
 /** Parse files with a sensor's parser into the lake; prints a summary and returns it. */
 export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
   const now = options.now === undefined ? undefined : parseNow(options.now);
-  const profiles = await lakeProfiles(options.lake);
+  // The lake's profiles serve PROFILE_GET in the rules and the features of --score models.
+  const profiles =
+    options.enrich === false && (options.score ?? []).length === 0
+      ? undefined
+      : await lakeProfiles(options.lake);
   const scorers = await modelScorers(options.lake, options.score ?? [], profiles, createLogger('ingest'));
   // MODEL_SCORE and MAAS_* in the sensor's rules; its worker thread starts only if a rule calls one.
   const models =
@@ -56,7 +60,7 @@ export async function ingest(options: IngestOptions): Promise<PipelineSummary> {
       // Threat intel is what `palisade batch intel load` put in this lake.
       ...(options.enrich === false ? {} : { intel: await loadIntelStore(options.lake) }),
       // And PROFILE_GET reads the profiles already in it.
-      ...(options.enrich === false ? {} : { profiles }),
+      ...(options.enrich === false || profiles === undefined ? {} : { profiles }),
       ...(models ? { models } : {}),
     },
     noEnrichment: options.enrich === false,
